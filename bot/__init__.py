@@ -1,0 +1,1 @@
+"""copbot: a chat bot for communities of practice."""

@@ -1,0 +1,5 @@
+"""Let `python -m bot` do what the `copbot` command does."""
+
+from bot.cli import main
+
+main()

@@ -1,0 +1,136 @@
+"""The `copbot` command: run the bot, the console playground, or database upgrades."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+import tempfile
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Annotated, TypeVar
+
+import typer
+
+from bot.clock import ManualClock
+from bot.errors import ConfigError
+from config.settings import Settings, load_settings
+
+app = typer.Typer(
+    help="copbot: a chat bot for communities of practice.",
+    no_args_is_help=False,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+db_app = typer.Typer(help="Look after copbot's database.", add_completion=False)
+app.add_typer(db_app, name="db")
+
+T = TypeVar("T")
+DbOption = Annotated[
+    Path | None, typer.Option("--db", help="Use this SQLite file instead of the configured one.")
+]
+
+
+def main() -> None:
+    """Entry point of the `copbot` console script and `python -m bot`."""
+    app()
+
+
+@app.callback(invoke_without_command=True)
+def _default(ctx: typer.Context) -> None:
+    """With no command, `copbot` does what `copbot run` does."""
+    if ctx.invoked_subcommand is None:
+        run(db=None)
+
+
+@app.command()
+def run(db: DbOption = None) -> None:
+    """Serve every platform whose token is set; with none, start the console playground."""
+    settings = _settings(db)
+    if not settings.platforms:
+        _exit(_guarded(lambda: _console(settings)))
+    _exit(_guarded(lambda: _serve(settings)))
+
+
+@app.command()
+def console(
+    db: DbOption = None,
+    fresh: Annotated[bool, typer.Option(help="Start on a new, empty, temporary database.")] = False,
+) -> None:
+    """Start the console playground, whatever tokens are set."""
+    if fresh:
+        db = Path(tempfile.mkdtemp(prefix="copbot-")) / "playground.db"
+    settings = _settings(db)
+    _exit(_guarded(lambda: _console(settings)))
+
+
+@db_app.command("upgrade")
+def db_upgrade(db: DbOption = None) -> None:
+    """Bring the database schema up to date (the bot also does this at start-up)."""
+    from storage.db import Database
+
+    settings = _settings(db)
+
+    async def upgrade() -> int:
+        database = Database(settings.database_url)
+        try:
+            await database.check()
+            await database.upgrade()
+        finally:
+            await database.close()
+        typer.echo("The database schema is up to date.")
+        return 0
+
+    _exit(_guarded(upgrade))
+
+
+def _settings(db: Path | None) -> Settings:
+    try:
+        settings = load_settings()
+    except ConfigError as error:
+        _fail(str(error))
+    if db is not None:
+        settings = settings.model_copy(update={"database_url": f"sqlite+aiosqlite:///{db}"})
+    logging.basicConfig(
+        level=settings.log_level.upper(),
+        stream=sys.stderr,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    return settings
+
+
+async def _console(settings: Settings) -> int:
+    from bot.adapters.console import run_console
+    from bot.runtime import build_runtime
+
+    # The playground is for trying things: keep the transcript free of routine logs.
+    logging.getLogger().setLevel(max(logging.WARNING, logging.getLogger().level))
+    clock = ManualClock()
+    runtime = await build_runtime(settings, clock=clock)
+    return await run_console(runtime, clock)
+
+
+async def _serve(settings: Settings) -> int:
+    missing = ", ".join(settings.platforms)
+    raise ConfigError(
+        f"A token is set for {missing}, but this copbot build serves only the console "
+        "playground so far. Unset the token (or run `copbot console`) to try copbot locally."
+    )
+
+
+def _guarded(start: Callable[[], Awaitable[T]]) -> T:
+    try:
+        return asyncio.run(start())  # type: ignore[arg-type]
+    except ConfigError as error:
+        _fail(str(error))
+    except KeyboardInterrupt:
+        raise typer.Exit(0) from None
+
+
+def _exit(code: object) -> None:
+    raise typer.Exit(code if isinstance(code, int) else 0)
+
+
+def _fail(message: str) -> typer.Exit:
+    typer.echo(f"copbot: {message}", err=True)
+    raise typer.Exit(2)

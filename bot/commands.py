@@ -1,0 +1,300 @@
+"""Declaring commands once: the decorated signature is the spec."""
+
+from __future__ import annotations
+
+import enum
+import inspect
+import types
+import typing
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Annotated, Any, Literal, Union, get_args, get_origin
+
+from bot.errors import ParseError
+
+
+class Level(enum.IntEnum):
+    """The permission ladder: each level may do what the ones below it may."""
+
+    MEMBER = 0
+    MODERATOR = 1
+    ADMIN = 2
+    OWNER = 3
+
+    @property
+    def title(self) -> str:
+        """The level's plural name for messages: "moderators"."""
+        return {0: "members", 1: "moderators", 2: "admins", 3: "owners"}[self.value]
+
+
+@dataclass(frozen=True)
+class Member:
+    """A member as features see them, whatever the platform."""
+
+    id: int
+    external_id: str
+    name: str
+    level: Level = Level.MEMBER
+    role: str = "member"
+    is_bot: bool = False
+
+
+@dataclass(frozen=True)
+class MemberRef:
+    """A member as written in a command, before it is looked up."""
+
+    external_id: str | None = None
+    name: str | None = None
+
+    def __str__(self) -> str:
+        return f"@{self.name or self.external_id}"
+
+
+@dataclass(frozen=True)
+class Length:
+    """Bounds on a text parameter, in characters."""
+
+    min: int = 0
+    max: int | None = None
+
+
+@dataclass(frozen=True)
+class Range:
+    """Bounds on a whole-number parameter."""
+
+    min: int | None = None
+    max: int | None = None
+
+
+@dataclass(frozen=True)
+class Param:
+    """One parameter of a command, read off its signature."""
+
+    name: str
+    kind: type  # str, int, bool or Member
+    description: str = ""
+    choices: tuple[str, ...] = ()
+    required: bool = True
+    default: Any = None
+    rest: bool = False  # the keyword-only last str that takes the rest of the line
+    form_field: bool = False
+    length: Length | None = None
+    range: Range | None = None
+
+    def usage(self) -> str:
+        """How the parameter is written in a usage line."""
+        shown = "|".join(self.choices) if self.choices else self.name
+        if self.rest:
+            shown = f"{self.name}…"
+        elif self.form_field:
+            shown = f'{self.name}="…"'
+        return f"<{shown}>" if self.required else f"[{shown}]"
+
+
+@dataclass
+class CommandSpec:
+    """Everything the runtime knows about one command."""
+
+    path: tuple[str, ...]
+    help: str
+    params: tuple[Param, ...]
+    level: Level = Level.MEMBER
+    cooldown: tuple[int, float] | None = None
+    private: bool = False
+    form: str | None = None  # name of the cog method that builds the command's Form
+    callback: Callable[..., Any] | None = None
+    cog: object | None = None
+
+    @property
+    def name(self) -> str:
+        """The command as typed, without the slash: "role set"."""
+        return " ".join(self.path)
+
+    def usage(self) -> str:
+        """A one-line usage string: `/role set <member> <role>`."""
+        return " ".join([f"/{self.name}", *(p.usage() for p in self.params)])
+
+    def param(self, name: str) -> Param | None:
+        """Find a parameter by name."""
+        return next((p for p in self.params if p.name == name), None)
+
+
+@dataclass(frozen=True)
+class Marker:
+    """What a decorator leaves on a cog method for the registry to collect."""
+
+    kind: Literal["command", "action", "listener", "job"]
+    name: str | None = None
+    options: dict[str, Any] = field(default_factory=dict)
+
+
+MARK = "__copbot__"
+
+
+def command(
+    name: str | None = None,
+    *,
+    level: Level = Level.MEMBER,
+    cooldown: tuple[int, float] | None = None,
+    private: bool = False,
+    form: str | None = None,
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Mark a cog method as a command; the plain function is returned unchanged."""
+    options = {"level": level, "cooldown": cooldown, "private": private, "form": form}
+    return _mark(Marker("command", name, options))
+
+
+def action(name: str, *, level: Level = Level.MEMBER) -> Callable[..., Any]:
+    """Mark a cog method as the handler of a button's presses."""
+    return _mark(Marker("action", name, {"level": level}))
+
+
+def listener(event: Literal["member_joined", "member_left"]) -> Callable[..., Any]:
+    """Mark a cog method as a listener for a community event."""
+    return _mark(Marker("listener", event))
+
+
+def job(name: str, *, every: float | None = None, cron: str | None = None) -> Callable[..., Any]:
+    """Mark a cog method as a scheduled job (an interval in seconds or a crontab line)."""
+    return _mark(Marker("job", name, {"every": every, "cron": cron}))
+
+
+def _mark(marker: Marker) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    def decorate(func: Callable[..., Any]) -> Callable[..., Any]:
+        setattr(func, MARK, marker)
+        return func
+
+    return decorate
+
+
+def build_spec(func: Callable[..., Any], marker: Marker) -> CommandSpec:
+    """Read a command's spec off its signature and docstring."""
+    path = tuple((marker.name or func.__name__).split())
+    doc = inspect.getdoc(func) or ""
+    help_text = doc.splitlines()[0] if doc else ""
+    if not help_text or len(help_text) > 100:
+        raise TypeError(f"/{' '.join(path)}: the docstring is the help text, 1 to 100 characters")
+    form = marker.options["form"]
+    params = tuple(_read_params(func, has_form=form is not None))
+    return CommandSpec(path=path, help=help_text, params=params, **marker.options)
+
+
+def _read_params(func: Callable[..., Any], *, has_form: bool) -> list[Param]:
+    hints = typing.get_type_hints(func, include_extras=True)
+    signature = inspect.signature(func)
+    found = [p for p in signature.parameters.values() if p.name not in ("self", "ctx")]
+    keyword_only = [p for p in found if p.kind is inspect.Parameter.KEYWORD_ONLY]
+    if not has_form and len(keyword_only) > 1:
+        raise TypeError(f"{func.__name__}: only one keyword-only parameter can take the rest")
+    params = []
+    for parameter in found:
+        params.append(_read_param(parameter, hints[parameter.name], has_form=has_form))
+    return params
+
+
+def _read_param(parameter: inspect.Parameter, hint: Any, *, has_form: bool) -> Param:
+    description, length, bounds = "", None, None
+    if get_origin(hint) is Annotated:
+        hint, *extras = get_args(hint)
+        for extra in extras:
+            if isinstance(extra, str):
+                description = extra
+            elif isinstance(extra, Length):
+                length = extra
+            elif isinstance(extra, Range):
+                bounds = extra
+    required = parameter.default is inspect.Parameter.empty
+    hint = _strip_optional(hint)
+    kind, choices = _kind_of(hint)
+    keyword_only = parameter.kind is inspect.Parameter.KEYWORD_ONLY
+    if keyword_only and kind is not str:
+        raise TypeError(f"{parameter.name}: a keyword-only parameter must be text")
+    return Param(
+        name=parameter.name,
+        kind=kind,
+        description=description,
+        choices=choices,
+        required=required,
+        default=None if required else parameter.default,
+        rest=keyword_only and not has_form,
+        form_field=keyword_only and has_form,
+        length=length,
+        range=bounds,
+    )
+
+
+def _strip_optional(hint: Any) -> Any:
+    if get_origin(hint) in (Union, types.UnionType):
+        remaining = [arg for arg in get_args(hint) if arg is not type(None)]
+        if len(remaining) == 1:
+            return remaining[0]
+    return hint
+
+
+def _kind_of(hint: Any) -> tuple[type, tuple[str, ...]]:
+    if get_origin(hint) is Literal:
+        return str, tuple(str(arg) for arg in get_args(hint))
+    if isinstance(hint, type) and issubclass(hint, enum.Enum):
+        return str, tuple(str(member.value) for member in hint)
+    if hint in (str, int, bool, Member):
+        return hint, ()
+    raise TypeError(f"unsupported parameter type {hint!r}")
+
+
+TRUE_WORDS = {"yes", "true", "on", "1", "y"}
+FALSE_WORDS = {"no", "false", "off", "0", "n"}
+
+
+def convert(param: Param, value: object) -> object:
+    """Turn a raw value (text, or a platform's typed value) into the parameter's type."""
+    if param.kind is Member:
+        return value if isinstance(value, MemberRef) else MemberRef(name=str(value).lstrip("@"))
+    if param.kind is bool:
+        return _to_bool(param, value)
+    if param.kind is int:
+        return _to_int(param, value)
+    text = str(value).strip()
+    if param.choices:
+        return _to_choice(param, text)
+    return _check_length(param, text)
+
+
+def _to_bool(param: Param, value: object) -> bool:
+    if isinstance(value, bool):
+        return value
+    word = str(value).strip().lower()
+    if word in TRUE_WORDS | FALSE_WORDS:
+        return word in TRUE_WORDS
+    raise ParseError(f"`{param.name}` takes yes or no, not “{value}”.")
+
+
+def _to_int(param: Param, value: object) -> int:
+    try:
+        number = int(str(value).strip())
+    except ValueError:
+        raise ParseError(f"`{param.name}` takes a whole number, not “{value}”.") from None
+    bounds = param.range
+    if bounds and bounds.min is not None and number < bounds.min:
+        raise ParseError(f"`{param.name}` must be at least {bounds.min}.")
+    if bounds and bounds.max is not None and number > bounds.max:
+        raise ParseError(f"`{param.name}` must be at most {bounds.max}.")
+    return number
+
+
+def _to_choice(param: Param, text: str) -> str:
+    for choice in param.choices:
+        if choice.lower() == text.lower():
+            return choice
+    allowed = ", ".join(param.choices)
+    raise ParseError(f"`{param.name}` must be one of: {allowed} (not “{text[:40]}”).")
+
+
+def _check_length(param: Param, text: str) -> str:
+    length = param.length
+    if length and length.max is not None and len(text) > length.max:
+        raise ParseError(
+            f"`{param.name}` is {len(text)} characters; keep it to {length.max} at most."
+        )
+    if length and len(text) < length.min:
+        raise ParseError(f"`{param.name}` needs at least {length.min} characters.")
+    return text

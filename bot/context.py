@@ -1,0 +1,87 @@
+"""The neutral context a feature runs in: who, where, the session, and a way to answer."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.clock import Clock
+from bot.commands import Level, Member
+from bot.reply import Button, Form, FormRequest, Outbox, Reply, ToChannel, ToInvoker, ToMember
+from config.community import CommunityConfig
+
+if TYPE_CHECKING:
+    from bot.registry import Registry
+
+
+@dataclass(frozen=True)
+class Community:
+    """The community a command runs in."""
+
+    id: int
+    platform: str
+    external_id: str
+    name: str
+
+
+@dataclass
+class Context:
+    """Everything a command, button or listener needs; answers queue until the commit."""
+
+    community: Community
+    author: Member
+    channel: str | None
+    session: AsyncSession
+    config: CommunityConfig
+    clock: Clock
+    registry: Registry
+    private_by_default: bool = False
+    outbox: Outbox = field(default_factory=Outbox)
+    after_commit: list[Callable[[], None]] = field(default_factory=list)
+
+    def now(self) -> datetime:
+        """The current time from the injected clock."""
+        return self.clock.now()
+
+    def reply(
+        self, text: str, *, buttons: tuple[Button, ...] = (), private: bool | None = None
+    ) -> None:
+        """Answer whoever ran the command; private replies only they see."""
+        private = self.private_by_default if private is None else private
+        self.outbox.add(ToInvoker(Reply(text, buttons, private)))
+
+    def post(self, channel: str | None, text: str, *, buttons: tuple[Button, ...] = ()) -> None:
+        """Post publicly in a channel (None: the channel the command ran in)."""
+        self.outbox.add(ToChannel(channel, Reply(text, buttons)))
+
+    def dm(
+        self,
+        member: Member,
+        text: str,
+        *,
+        buttons: tuple[Button, ...] = (),
+        fallback_channel: str | None = None,
+    ) -> None:
+        """Message a member directly, or post in `fallback_channel` if their DMs are closed."""
+        self.outbox.add(ToMember(member, Reply(text, buttons), fallback_channel))
+
+    def show_form(self, form: Form) -> None:
+        """Ask the invoker to fill a form; its submission runs the form's command."""
+        self.outbox.add(FormRequest(form))
+
+    async def open_form(self, command_name: str) -> None:
+        """Show the form of a command, prefilled as that command builds it."""
+        spec = self.registry.command(command_name)
+        if spec is None or spec.form is None:
+            raise LookupError(f"/{command_name} has no form")
+        form: Form = await getattr(spec.cog, spec.form)(self)
+        self.show_form(form)
+
+    @property
+    def is_moderator(self) -> bool:
+        """Whether the author may moderate."""
+        return self.author.level >= Level.MODERATOR

@@ -1,0 +1,308 @@
+"""The one path every command, button, form and event takes: checks, run, commit, answer."""
+
+from __future__ import annotations
+
+import difflib
+import logging
+import secrets
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Protocol
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot import render
+from bot.activity import ActivityBuffer
+from bot.binding import as_member, bind
+from bot.clock import Clock
+from bot.commands import CommandSpec, Level
+from bot.configstore import ConfigStore
+from bot.context import Community, Context
+from bot.cooldowns import Cooldowns
+from bot.errors import ParseError, UserError
+from bot.parser import parse_args, split_command
+from bot.registry import Registry
+from bot.reply import Outgoing, Reply, ToChannel, ToInvoker, ToMember, parse_custom_id
+from storage import communities, members
+from storage.db import Database
+from storage.models import MemberRow
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where something happened: a community on a platform, and a channel in it."""
+
+    platform: str
+    community_id: str
+    community_name: str = ""
+    channel: str | None = None
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who acted, as the platform knows them; `level` is what the platform grants."""
+
+    external_id: str
+    name: str
+    level: Level = Level.MEMBER
+    is_bot: bool = False
+
+
+class Transport(Protocol):
+    """An adapter's way to send what a command queued."""
+
+    async def deliver(self, place: Place, item: Outgoing) -> bool:
+        """Send one item; False when the platform refused it (a closed DM)."""
+        ...
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """How a run ended, for adapters that answer differently on error (Slack's modals)."""
+
+    ok: bool
+    error: UserError | None = None
+
+
+Body = Callable[[Context], Awaitable[None]]
+
+
+class Dispatcher:
+    """Runs commands, button presses, form submissions and events for every adapter."""
+
+    def __init__(
+        self,
+        *,
+        registry: Registry,
+        db: Database,
+        clock: Clock,
+        activity: ActivityBuffer,
+        configs: ConfigStore,
+    ) -> None:
+        self.registry = registry
+        self.db = db
+        self.clock = clock
+        self.activity = activity
+        self.configs = configs
+        self.cooldowns = Cooldowns(clock)
+        self._communities: dict[tuple[str, str], Community] = {}
+
+    async def run_line(
+        self, place: Place, actor: Actor, line: str, transport: Transport
+    ) -> Outcome:
+        """Run a typed command line such as `/role set @bob leader`."""
+        line = line.strip().removeprefix("/").strip()
+        path, rest = split_command(line, set(self.registry.commands))
+        if not path:
+            return await self._refuse(place, self._unknown(line), transport)
+        spec = self.registry.commands[path]
+        try:
+            raw = parse_args(spec, rest)
+        except ParseError as error:
+            return await self._refuse(place, error, transport, usage=spec.usage())
+        return await self.run(place, actor, spec, raw, transport)
+
+    async def run(
+        self,
+        place: Place,
+        actor: Actor,
+        spec: CommandSpec,
+        raw: dict[str, object],
+        transport: Transport,
+        *,
+        submitted: bool = False,
+    ) -> Outcome:
+        """Run a command with raw arguments (from the parser, a platform's options or a form)."""
+
+        async def body(ctx: Context) -> None:
+            self._check_level(ctx, spec.level, f"/{spec.name}")
+            if spec.cooldown:
+                self._check_cooldown(ctx, spec)
+            kwargs = await bind(ctx, spec, raw, submitted=submitted)
+            if kwargs is not None:
+                assert spec.callback is not None
+                await spec.callback(ctx, **kwargs)
+
+        return await self._execute(place, actor, body, transport, spec.private, spec.usage())
+
+    async def submit_form(
+        self, place: Place, actor: Actor, command: str, values: dict[str, str], transport: Transport
+    ) -> Outcome:
+        """Run a form's command with the submitted fields."""
+        spec = self.registry.command(command)
+        if spec is None:
+            return await self._refuse(place, UserError("That form has expired."), transport)
+        return await self.run(place, actor, spec, dict(values), transport, submitted=True)
+
+    async def press(
+        self, place: Place, actor: Actor, custom_id: str, transport: Transport
+    ) -> Outcome:
+        """Handle a button press; the custom id carries everything, so restarts don't matter."""
+        parsed = parse_custom_id(custom_id)
+        action = self.registry.actions.get(parsed[0]) if parsed else None
+        if action is None or parsed is None:
+            gone = UserError("This button doesn't work any more. Run the command again.")
+            return await self._refuse(place, gone, transport)
+
+        async def body(ctx: Context) -> None:
+            self._check_level(ctx, action.level, "this button")
+            await action.callback(ctx, parsed[1])
+
+        return await self._execute(place, actor, body, transport, private=True)
+
+    async def emit(self, place: Place, actor: Actor, event: str, transport: Transport) -> Outcome:
+        """A community event about `actor`: "member_joined" or "member_left"."""
+
+        async def body(ctx: Context) -> None:
+            row = await ctx.session.get(MemberRow, ctx.author.id)
+            assert row is not None
+            if event == "member_joined":
+                await members.joined(ctx.session, member=row, now=ctx.now())
+            elif event == "member_left":
+                await members.left(ctx.session, member=row, now=ctx.now())
+            for listener in self.registry.listeners.get(event, []):
+                await listener(ctx)
+
+        return await self._execute(place, actor, body, transport, private=False, activity=False)
+
+    async def note_message(self, place: Place, actor: Actor) -> None:
+        """A member posted: count it as activity (the text itself is never seen or stored)."""
+        if actor.is_bot:
+            return
+        community = await self.community(place)
+        self.activity.record(
+            community_id=community.id,
+            external_id=actor.external_id,
+            name=actor.name,
+            at=self.clock.now(),
+        )
+
+    async def community(self, place: Place) -> Community:
+        """The community for a place, created on first sight and cached (ids never change)."""
+        key = (place.platform, place.community_id)
+        found = self._communities.get(key)
+        if found is None:
+            async with self.db.session() as session, session.begin():
+                row = await communities.get_or_create(
+                    session,
+                    platform=place.platform,
+                    external_id=place.community_id,
+                    name=place.community_name or place.community_id,
+                    now=self.clock.now(),
+                )
+                assert row.id is not None
+            found = self._communities[key] = Community(
+                row.id, row.platform, row.external_id, row.name
+            )
+        return found
+
+    async def _execute(
+        self,
+        place: Place,
+        actor: Actor,
+        body: Body,
+        transport: Transport,
+        private: bool,
+        usage: str | None = None,
+        *,
+        activity: bool = True,
+    ) -> Outcome:
+        community = await self.community(place)
+        ctx: Context | None = None
+        try:
+            async with self.db.session() as session, session.begin():
+                ctx = await self._context(session, community, place, actor, private)
+                await body(ctx)
+        except UserError as error:
+            return await self._refuse(
+                place, error, transport, usage=usage if isinstance(error, ParseError) else None
+            )
+        except Exception:
+            reference = secrets.token_hex(3)
+            log.exception("[%s] failed in %s for %s", reference, community.name, actor.name)
+            crash = UserError(
+                f"Sorry, something went wrong on my side (reference `{reference}`). "
+                "Nothing you had saved was lost. Please try again; if it keeps happening, "
+                "give a moderator the reference."
+            )
+            await self._deliver(place, [ToInvoker(Reply(crash.message, private=True))], transport)
+            return Outcome(False, crash)
+        for hook in ctx.after_commit:
+            hook()
+        if activity and not actor.is_bot:
+            self.activity.record(
+                community_id=community.id,
+                external_id=actor.external_id,
+                name=actor.name,
+                at=self.clock.now(),
+            )
+        await self._deliver(place, ctx.outbox.items, transport)
+        return Outcome(True)
+
+    async def _context(
+        self, session: AsyncSession, community: Community, place: Place, actor: Actor, private: bool
+    ) -> Context:
+        config = await self.configs.get(session, community.id)
+        row = await members.upsert(
+            session,
+            community_id=community.id,
+            external_id=actor.external_id,
+            name=actor.name,
+            is_bot=actor.is_bot,
+            default_role=config.default_role,
+        )
+        return Context(
+            community=community,
+            author=as_member(row, actor.level),
+            channel=place.channel,
+            session=session,
+            config=config,
+            clock=self.clock,
+            registry=self.registry,
+            private_by_default=private,
+        )
+
+    def _check_level(self, ctx: Context, needed: Level, what: str) -> None:
+        if ctx.author.level < needed:
+            raise UserError(f"Only {needed.title} can use {what}.")
+
+    def _check_cooldown(self, ctx: Context, spec: CommandSpec) -> None:
+        assert spec.cooldown is not None
+        rate, per = spec.cooldown
+        key = (ctx.community.id, ctx.author.id, spec.path)
+        wait = self.cooldowns.retry_after(key, rate, per)
+        if wait > 0:
+            raise UserError(f"Easy there: you can use /{spec.name} again in {wait:.0f} s.")
+
+    def _unknown(self, line: str) -> UserError:
+        word = line.split()[0].lower() if line.split() else ""
+        group = self.registry.children((word,)) if word else []
+        if group:
+            names = ", ".join(f"/{spec.name}" for spec in group)
+            return UserError(f"/{word} needs one more word: {names}.")
+        names = sorted({spec.path[0] for spec in self.registry.commands.values()})
+        close = difflib.get_close_matches(word, names, n=1)
+        hint = f" Did you mean /{close[0]}?" if close else ""
+        shown = render.safe(word[:32]) or "that"
+        return UserError(f"I don't know /{shown}.{hint} Type /help to see what I can do.")
+
+    async def _refuse(
+        self, place: Place, error: UserError, transport: Transport, usage: str | None = None
+    ) -> Outcome:
+        text = error.message if usage is None else f"{error.message}\nUsage: `{usage}`"
+        await self._deliver(place, [ToInvoker(Reply(text, private=True))], transport)
+        return Outcome(False, error)
+
+    async def _deliver(self, place: Place, items: list[Outgoing], transport: Transport) -> None:
+        for item in items:
+            try:
+                delivered = await transport.deliver(place, item)
+                if not delivered and isinstance(item, ToMember) and item.fallback_channel:
+                    # Their DMs are closed: say it in the fallback channel, pinging only them.
+                    text = f"{render.mention(item.member)} {item.reply.text}"
+                    fallback = Reply(text, item.reply.buttons)
+                    await transport.deliver(place, ToChannel(item.fallback_channel, fallback))
+            except Exception:
+                log.exception("could not deliver %s in %s", type(item).__name__, place)

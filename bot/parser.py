@@ -1,0 +1,120 @@
+"""The text parser shared by the console and Slack: a line becomes a command's arguments."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot.commands import CommandSpec, Member, MemberRef
+from bot.errors import ParseError
+
+_QUOTES = {'"': '"', "“": "”", "„": "“", "'": "'"}
+_KEY = re.compile(r"([a-z_][a-z0-9_]*)=", re.IGNORECASE)
+# Slack: <@U123|name> or <@U123>; Discord: <@123> or <@!123>.
+_PLATFORM_MENTION = re.compile(r"<@!?([A-Z0-9]+)(?:\|([^>]*))?>", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Token:
+    """One word or quoted phrase, with where it starts in the line."""
+
+    text: str
+    start: int
+    raw: str
+    key: str | None = None
+    quoted: bool = False
+
+
+def tokenize(line: str) -> list[Token]:
+    """Split a line into words, "quoted phrases" and key=value pairs."""
+    tokens: list[Token] = []
+    position = 0
+    while position < len(line):
+        if line[position].isspace():
+            position += 1
+            continue
+        start, key = position, None
+        key_match = _KEY.match(line, position)
+        if key_match:
+            key, position = key_match.group(1).lower(), key_match.end()
+        text, position, quoted = _read_value(line, position)
+        tokens.append(Token(text, start, line[start:position], key, quoted))
+    return tokens
+
+
+def _read_value(line: str, position: int) -> tuple[str, int, bool]:
+    if position < len(line) and line[position] in _QUOTES:
+        closing = _QUOTES[line[position]]
+        end = line.find(closing, position + 1)
+        if end == -1 and line[position] == "'":
+            pass  # an apostrophe that opens no phrase is just a letter
+        elif end == -1:
+            raise ParseError("A quote is not closed: add the closing quote mark.")
+        else:
+            return line[position + 1 : end], end + 1, True
+    end = position
+    while end < len(line) and not line[end].isspace():
+        end += 1
+    return line[position:end], end, False
+
+
+def split_command(line: str, known: set[tuple[str, ...]]) -> tuple[tuple[str, ...], str]:
+    """Find the longest known command path at the start of a line; return it and the rest."""
+    words = line.split()
+    for size in range(min(len(words), 3), 0, -1):
+        path = tuple(word.lower() for word in words[:size])
+        if path in known:
+            rest = line
+            for word in words[:size]:
+                rest = rest[rest.index(word) + len(word) :]
+            return path, rest.strip()
+    return (), line
+
+
+def parse_args(spec: CommandSpec, text: str) -> dict[str, object]:
+    """Bind the text after a command's name to its parameters (values still raw)."""
+    tokens = tokenize(text)
+    values: dict[str, object] = {}
+    positional = [p for p in spec.params if not p.rest and not p.form_field]
+    rest = next((p for p in spec.params if p.rest), None)
+    for index, token in enumerate(tokens):
+        param = spec.param(token.key) if token.key else None
+        if param is not None and not param.rest:
+            if param.name in values:
+                raise ParseError(f"`{param.name}` is given twice.")
+            values[param.name] = _raw_value(param.kind, token)
+            continue
+        if token.key is not None:
+            token = Token(token.raw, token.start, token.raw)  # not one of ours: plain text
+        target = next((p for p in positional if p.name not in values), None)
+        if target is not None:
+            values[target.name] = _raw_value(target.kind, token)
+            continue
+        if rest is not None:
+            values[rest.name] = _rest_of_line(text, tokens[index:])
+            break
+        raise ParseError(f"I don't know what to do with “{token.text[:40]}”.")
+    return values
+
+
+def _raw_value(kind: type, token: Token) -> object:
+    if kind is Member:
+        return parse_member(token.text)
+    return token.text
+
+
+def _rest_of_line(text: str, tokens: list[Token]) -> str:
+    if len(tokens) == 1 and tokens[0].quoted and tokens[0].key is None:
+        return tokens[0].text
+    return text[tokens[0].start :].strip()
+
+
+def parse_member(text: str) -> MemberRef:
+    """Read a member written as @name, <@U123|name>, <@123> or a bare name."""
+    match = _PLATFORM_MENTION.fullmatch(text.strip())
+    if match:
+        return MemberRef(external_id=match.group(1), name=match.group(2) or None)
+    name = text.strip().lstrip("@")
+    if not name:
+        raise ParseError("Name a member, like @alice.")
+    return MemberRef(name=name)

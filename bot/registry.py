@@ -1,0 +1,94 @@
+"""The registry: every cog's commands, button actions, listeners and jobs, collected once."""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from bot.commands import MARK, CommandSpec, Level, Marker, build_spec
+
+
+@dataclass(frozen=True)
+class ActionSpec:
+    """A button's handler."""
+
+    name: str
+    level: Level
+    callback: Callable[..., Any]
+
+
+@dataclass(frozen=True)
+class JobSpec:
+    """A scheduled job: every N seconds or on a crontab line."""
+
+    name: str
+    callback: Callable[..., Any]
+    every: float | None
+    cron: str | None
+    help: str
+
+
+class Registry:
+    """Collects declarations from cog instances and finds them by name."""
+
+    def __init__(self, cogs: Iterable[object] = ()) -> None:
+        self.cogs: list[object] = []
+        self.commands: dict[tuple[str, ...], CommandSpec] = {}
+        self.actions: dict[str, ActionSpec] = {}
+        self.listeners: dict[str, list[Callable[..., Any]]] = {}
+        self.jobs: dict[str, JobSpec] = {}
+        for cog in cogs:
+            self.add_cog(cog)
+
+    def add_cog(self, cog: object) -> None:
+        """Register everything a cog declares; a clash is a programming error."""
+        self.cogs.append(cog)
+        for _, method in inspect.getmembers(cog, inspect.ismethod):
+            marker: Marker | None = getattr(method, MARK, None)
+            if marker is not None:
+                self._add(cog, method, marker)
+
+    def _add(self, cog: object, method: Callable[..., Any], marker: Marker) -> None:
+        if marker.kind == "command":
+            spec = build_spec(method.__func__, marker)  # type: ignore[attr-defined]
+            if spec.path in self.commands:
+                raise ValueError(f"/{spec.name} is declared twice")
+            if spec.form and not callable(getattr(cog, spec.form, None)):
+                raise ValueError(f"/{spec.name}: no form builder {spec.form!r} on the cog")
+            spec.callback, spec.cog = method, cog
+            self.commands[spec.path] = spec
+        elif marker.kind == "action":
+            name = marker.name or method.__name__
+            if name in self.actions or ":" in name:
+                raise ValueError(f"button action {name!r} is declared twice or has a colon")
+            self.actions[name] = ActionSpec(name, marker.options["level"], method)
+        elif marker.kind == "listener":
+            self.listeners.setdefault(marker.name or "", []).append(method)
+        elif marker.kind == "job":
+            name = marker.name or method.__name__
+            doc = (inspect.getdoc(method) or "").splitlines()
+            self.jobs[name] = JobSpec(
+                name, method, marker.options["every"], marker.options["cron"], doc[0] if doc else ""
+            )
+
+    def command(self, name: str) -> CommandSpec | None:
+        """A command by its typed name, "role set"."""
+        return self.commands.get(tuple(name.lower().split()))
+
+    def children(self, prefix: tuple[str, ...]) -> list[CommandSpec]:
+        """Commands under a group, "role" → /role set, /role list."""
+        return [
+            spec
+            for path, spec in sorted(self.commands.items())
+            if len(path) > len(prefix) and path[: len(prefix)] == prefix
+        ]
+
+    def visible_to(self, level: Level) -> list[CommandSpec]:
+        """The commands a member at this level may run, in name order."""
+        return [spec for _, spec in sorted(self.commands.items()) if spec.level <= level]
+
+    def cog_of(self, spec: CommandSpec) -> str:
+        """The name of the cog a command belongs to, for grouping help."""
+        return type(spec.cog).__name__

@@ -1,0 +1,115 @@
+"""The one place member text is neutralised and neutral Markdown becomes each platform's."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from bot.commands import Member
+
+# A mention the bot means is carried through neutral text between private-use characters,
+# which member text can never contain (safe() strips them), so only the bot can mention.
+_OPEN, _SEP, _CLOSE = "\ue000", "\ue001", "\ue002"
+_MENTION = re.compile(f"{_OPEN}([^{_SEP}]*){_SEP}([^{_CLOSE}]*){_CLOSE}")
+_ZWSP = "\u200b"
+_MASS_MENTION = re.compile(r"@(everyone|here|channel)\b", re.IGNORECASE)
+# Characters that make Markdown or platform syntax (links, mentions, emphasis, code).
+_SPECIAL = re.compile(r"([\\*_~`|\[\]<>])")
+_LINE_START = re.compile(r"^(\s*)([#>\-+]|\d+\.)", re.MULTILINE)
+_TOKEN = re.compile(
+    r"\\(?P<escaped>.)"
+    r"|(?P<code>`[^`\n]*`)"
+    r"|(?P<bold>\*\*)"
+    r"|\[(?P<label>[^\]\\]*)\]\((?P<url>https?://[^)\s]+)\)"
+    rf"|{_OPEN}(?P<mention_id>[^{_SEP}]*){_SEP}(?P<mention_name>[^{_CLOSE}]*){_CLOSE}",
+    re.DOTALL,
+)
+
+
+def mention(member: Member) -> str:
+    """A mention of a member that the bot means to make."""
+    return f"{_OPEN}{member.external_id}{_SEP}{_strip_markers(member.name)}{_CLOSE}"
+
+
+def mentioned_ids(text: str) -> list[str]:
+    """The platform ids of the members a neutral text means to mention."""
+    return list(dict.fromkeys(match.group(1) for match in _MENTION.finditer(text)))
+
+
+def safe(text: str) -> str:
+    """Neutralise text a member typed so it renders as plain words on every platform."""
+    text = _strip_markers(unicodedata.normalize("NFC", text))
+    text = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch)[0] != "C")
+    text = _MASS_MENTION.sub(lambda m: f"@{_ZWSP}{m.group(1)}", text)
+    text = _SPECIAL.sub(r"\\\1", text)
+    return _LINE_START.sub(r"\1\\\2", text)
+
+
+def trusted(text: str) -> str:
+    """Neutralise moderator-written text (settings) while keeping its Markdown: no pings."""
+    text = _MASS_MENTION.sub(lambda m: f"@{_ZWSP}{m.group(1)}", _strip_markers(text))
+    return text.replace("<", "\\<")
+
+
+def name(member: Member) -> str:
+    """A member's name as plain, safe text (no ping)."""
+    return safe(member.name)
+
+
+def to_plain(text: str) -> str:
+    """Render neutral text for the console: no markup, mentions as @name."""
+
+    def replace(match: re.Match[str]) -> str:
+        if match.group("escaped") is not None:
+            return match.group("escaped")
+        if match.group("code") is not None:
+            return match.group("code")
+        if match.group("label") is not None:
+            return f"{match.group('label')} ({match.group('url')})"
+        if match.group("mention_id") is not None:
+            return f"@{match.group('mention_name')}"
+        return ""
+
+    return _TOKEN.sub(replace, text)
+
+
+def to_discord(text: str) -> str:
+    """Render neutral text as Discord Markdown: it is the same subset, with real mentions."""
+    return _MENTION.sub(lambda m: f"<@{m.group(1)}>", text)
+
+
+def to_slack(text: str) -> str:
+    """Render neutral text as Slack mrkdwn, escaping &, < and > as Slack requires."""
+    pieces: list[str] = []
+    position = 0
+    for match in _TOKEN.finditer(text):
+        pieces.append(_slack_escape(text[position : match.start()]))
+        pieces.append(_slack_token(match))
+        position = match.end()
+    pieces.append(_slack_escape(text[position:]))
+    return "".join(pieces)
+
+
+def _slack_token(match: re.Match[str]) -> str:
+    if match.group("escaped") is not None:
+        return _slack_escape(match.group("escaped"))
+    if match.group("code") is not None:
+        return _slack_escape(match.group("code"))
+    if match.group("bold") is not None:
+        return "*"
+    if match.group("label") is not None:
+        return f"<{match.group('url')}|{_slack_escape(match.group('label'))}>"
+    return f"<@{match.group('mention_id')}>"
+
+
+def _slack_escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _strip_markers(text: str) -> str:
+    return text.replace(_OPEN, "").replace(_SEP, "").replace(_CLOSE, "")
+
+
+def clip(text: str, limit: int) -> str:
+    """Shorten text to a limit, saying so with an ellipsis."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"

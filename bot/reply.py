@@ -1,0 +1,122 @@
+"""What features send: neutral replies, buttons and forms that each adapter renders."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from bot.commands import Member
+
+CUSTOM_ID_PREFIX = "cb"
+# Discord caps a component's custom_id at 100 characters; Slack's action_id at 255.
+CUSTOM_ID_LIMIT = 100
+
+
+@dataclass(frozen=True)
+class Button:
+    """A button whose press comes back to a cog's action handler, even after a restart."""
+
+    label: str
+    action: str
+    arg: str = ""
+    style: Literal["primary", "secondary", "success", "danger"] = "secondary"
+
+    @property
+    def custom_id(self) -> str:
+        """Everything needed to route a press, so no state is kept between restarts."""
+        custom_id = f"{CUSTOM_ID_PREFIX}:{self.action}:{self.arg}"
+        if len(custom_id) > CUSTOM_ID_LIMIT:
+            raise ValueError(f"button id too long ({len(custom_id)} > {CUSTOM_ID_LIMIT})")
+        return custom_id
+
+
+def parse_custom_id(custom_id: str) -> tuple[str, str] | None:
+    """Split a button's custom id into (action, arg); None if it is not ours."""
+    prefix, _, remainder = custom_id.partition(":")
+    if prefix != CUSTOM_ID_PREFIX or not remainder:
+        return None
+    action_name, _, arg = remainder.partition(":")
+    return action_name, arg
+
+
+@dataclass(frozen=True)
+class Reply:
+    """A message in the neutral Markdown subset; member text in it went through render.safe."""
+
+    text: str
+    buttons: tuple[Button, ...] = ()
+    private: bool = False
+
+
+@dataclass(frozen=True)
+class Field:
+    """One input of a form."""
+
+    name: str
+    label: str
+    max_length: int = 500
+    required: bool = True
+    paragraph: bool = False
+    placeholder: str = ""
+    value: str = ""  # the prefilled value
+
+
+@dataclass(frozen=True)
+class Form:
+    """A set of inputs whose submission runs `command` with the fields as arguments."""
+
+    title: str
+    command: str
+    fields: tuple[Field, ...]
+
+    def prefilled(self, values: dict[str, str]) -> Form:
+        """The same form with some fields filled in."""
+        fields = tuple(
+            Field(**{**f.__dict__, "value": values.get(f.name, f.value)}) for f in self.fields
+        )
+        return Form(self.title, self.command, fields)
+
+
+@dataclass(frozen=True)
+class ToInvoker:
+    """An answer to whoever ran the command or pressed the button."""
+
+    reply: Reply
+
+
+@dataclass(frozen=True)
+class ToChannel:
+    """A public post in a named channel (None: where the command ran)."""
+
+    channel: str | None
+    reply: Reply
+
+
+@dataclass(frozen=True)
+class ToMember:
+    """A direct message, posted in `fallback_channel` when the platform refuses it."""
+
+    member: Member
+    reply: Reply
+    fallback_channel: str | None = None
+
+
+@dataclass(frozen=True)
+class FormRequest:
+    """Ask the invoker to fill a form (a modal, or prompts in the console)."""
+
+    form: Form
+
+
+Outgoing = ToInvoker | ToChannel | ToMember | FormRequest
+
+
+@dataclass
+class Outbox:
+    """Messages a command queues; sent only after its transaction commits."""
+
+    items: list[Outgoing] = field(default_factory=list)
+
+    def add(self, item: Outgoing) -> None:
+        """Queue one message."""
+        self.items.append(item)

@@ -1,0 +1,71 @@
+"""Wiring: settings in, one database, registry, dispatcher, activity buffer and scheduler out."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from bot.activity import ActivityBuffer
+from bot.clock import Clock, SystemClock
+from bot.configstore import ConfigStore
+from bot.dispatch import Dispatcher
+from bot.registry import Registry
+from bot.scheduler import Job, Scheduler
+from cogs import build_registry
+from config.community import default_values
+from config.settings import Settings
+from storage.db import Database
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Runtime:
+    """Everything one copbot process runs on, shared by every adapter."""
+
+    settings: Settings
+    db: Database
+    clock: Clock
+    registry: Registry
+    dispatcher: Dispatcher
+    activity: ActivityBuffer
+    scheduler: Scheduler
+
+    async def close(self) -> None:
+        """Stop the scheduler, write pending activity, release the database."""
+        self.scheduler.shutdown()
+        try:
+            await self.activity.flush()
+        finally:
+            await self.db.close()
+
+
+async def build_runtime(
+    settings: Settings, *, clock: Clock | None = None, migrate: bool = True
+) -> Runtime:
+    """Open the database (upgrading its schema) and assemble the bot."""
+    clock = clock or SystemClock()
+    db = Database(settings.database_url)
+    await db.check()
+    if migrate:
+        await db.upgrade()
+    else:
+        await db.create_all()
+    configs = ConfigStore()
+    registry = build_registry(configs)
+    activity = ActivityBuffer(db, default_role=default_values()["default_role"])
+    dispatcher = Dispatcher(
+        registry=registry, db=db, clock=clock, activity=activity, configs=configs
+    )
+    scheduler = Scheduler()
+    scheduler.add(
+        Job(
+            "flush_activity",
+            activity.flush,
+            "Write buffered member activity to the database",
+            every=settings.activity_flush_seconds,
+        )
+    )
+    for spec in registry.jobs.values():
+        scheduler.add(Job(spec.name, spec.callback, spec.help, spec.every, spec.cron))
+    return Runtime(settings, db, clock, registry, dispatcher, activity, scheduler)

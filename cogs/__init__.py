@@ -1,0 +1,27 @@
+"""The features. Each cog is one class; add yours to `default_cogs` to switch it on."""
+
+from __future__ import annotations
+
+from importlib.metadata import PackageNotFoundError, version
+
+from bot.configstore import ConfigStore
+from bot.registry import Registry
+from cogs.intro import Intro
+from cogs.meta import Meta
+from cogs.roles import Roles
+
+
+def copbot_version() -> str:
+    """The installed version, for /ping."""
+    try:
+        return version("copbot")
+    except PackageNotFoundError:
+        return "dev"
+
+
+def build_registry(configs: ConfigStore) -> Registry:
+    """A registry holding every cog copbot ships."""
+    registry = Registry()
+    for cog in (Intro(), Roles(), Meta(registry, configs, copbot_version())):
+        registry.add_cog(cog)
+    return registry

@@ -1,0 +1,248 @@
+"""Intros: members say who they are, what they hope for, and what they care about."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated
+
+from bot import render
+from bot.commands import Member, action, command, listener
+from bot.context import Context
+from bot.errors import UserError
+from bot.reply import Button, Field, Form
+from storage import intros
+from storage.models import IntroRow
+
+MAX_INTERESTS = 10
+MAX_TAG_LENGTH = 40
+INTRO_FORM = Form(
+    title="Introduce yourself",
+    command="intro",
+    fields=(
+        Field("about", "About you", 500, paragraph=True, placeholder="Who you are, what you do"),
+        Field("goals", "What you hope to get from the community", 500, paragraph=True),
+        Field("interests", "Interests (comma-separated)", 400, placeholder="oer, chemistry"),
+        Field("can_help", "What you can help with", 300, required=False, paragraph=True),
+    ),
+)
+INTRODUCE_BUTTON = Button("Introduce yourself", "intro_open", style="primary")
+
+
+class Intro:
+    """Introduce yourself and find people by what they care about."""
+
+    async def intro_form(self, ctx: Context) -> Form:
+        """The intro form, prefilled with the member's current intro when they have one."""
+        current = await intros.current(
+            ctx.session, community_id=ctx.community.id, member_id=ctx.author.id
+        )
+        if current is None:
+            return INTRO_FORM
+        return INTRO_FORM.prefilled(
+            {
+                "about": current.about,
+                "goals": current.goals,
+                "interests": current.interests,
+                "can_help": current.can_help,
+            }
+        )
+
+    @command(form="intro_form", private=True, cooldown=(5, 60.0))
+    async def intro(
+        self,
+        ctx: Context,
+        *,
+        about: Annotated[str, "Who you are and what you do"],
+        goals: Annotated[str, "What you hope to get from the community"],
+        interests: Annotated[str, "Comma-separated tags, like oer, chemistry"],
+        can_help: Annotated[str, "What you can help others with"] = "",
+    ) -> None:
+        """Introduce yourself, or update your intro as your goals change."""
+        draft = intros.IntroDraft(about, goals, normalise_interests(interests), can_help)
+        previous = await intros.current(
+            ctx.session, community_id=ctx.community.id, member_id=ctx.author.id
+        )
+        saved = await intros.save(
+            ctx.session,
+            community_id=ctx.community.id,
+            member_id=ctx.author.id,
+            draft=draft,
+            now=ctx.now(),
+        )
+        ctx.post(ctx.config.intro_channel, intro_card(ctx.author, saved, updated=bool(previous)))
+        channel = render.safe(ctx.config.intro_channel)
+        if previous:
+            ctx.reply(
+                f"Your intro is updated and posted in #{channel}. "
+                "Earlier versions are kept: see them with /intro history."
+            )
+        else:
+            ctx.reply(
+                f"Thanks for introducing yourself! Your intro is posted in #{channel}. "
+                "Run /intro again whenever your goals change."
+            )
+
+    @command("intro show", private=True)
+    async def intro_show(
+        self, ctx: Context, member: Annotated[Member | None, "Whose intro (yours if empty)"] = None
+    ) -> None:
+        """Show a member's intro, or your own."""
+        who = member or ctx.author
+        current = await intros.current(ctx.session, community_id=ctx.community.id, member_id=who.id)
+        if current is not None:
+            ctx.reply(intro_card(who, current))
+        elif who.id == ctx.author.id:
+            ctx.reply(
+                "You haven't introduced yourself yet. Run /intro (it takes a minute) so others "
+                "know what you came for and what you can offer.",
+                buttons=(INTRODUCE_BUTTON,),
+            )
+        else:
+            ctx.reply(
+                f"**{render.name(who)}** hasn't written an intro yet. "
+                "Say hello to them, and maybe point them to /intro."
+            )
+
+    @command("intro history", private=True)
+    async def intro_history(
+        self,
+        ctx: Context,
+        member: Annotated[Member | None, "Whose history (yours if empty)"] = None,
+    ) -> None:
+        """List the earlier versions of an intro, to see how goals evolved."""
+        who = member or ctx.author
+        versions = await intros.history(
+            ctx.session, community_id=ctx.community.id, member_id=who.id
+        )
+        if not versions:
+            ctx.reply(f"**{render.name(who)}** has no intro yet. Write one with /intro.")
+            return
+        lines = [f"**How {render.name(who)}'s intro evolved** ({len(versions)} versions)"]
+        for version in versions:
+            marker = " (current)" if version.is_current else ""
+            lines.append(
+                f"- {version.created_at:%Y-%m-%d}{marker}: goals: {render.safe(version.goals)}; "
+                f"interests: {render.safe(version.interests)}"
+            )
+        ctx.reply(render.clip("\n".join(lines), 1900))
+
+    @command("members", private=True)
+    async def members(
+        self,
+        ctx: Context,
+        interest: Annotated[str | None, "Only members with this interest"] = None,
+    ) -> None:
+        """Browse the member directory, optionally by interest."""
+        await self._directory(ctx, interest, page=1)
+
+    @action("members_page")
+    async def members_page(self, ctx: Context, arg: str) -> None:
+        """Show another page of the directory."""
+        page, _, interest = arg.partition(":")
+        await self._directory(ctx, interest or None, page=int(page) if page.isdigit() else 1)
+
+    async def _directory(self, ctx: Context, interest: str | None, *, page: int) -> None:
+        tag = _normalise_tag(interest) if interest else None
+        size = ctx.config.page_size
+        total, rows = await intros.directory(
+            ctx.session,
+            community_id=ctx.community.id,
+            interest=tag,
+            offset=(page - 1) * size,
+            limit=size,
+        )
+        if total == 0:
+            await self._empty_directory(ctx, tag)
+            return
+        pages = (total + size - 1) // size
+        about = f" interested in **{render.safe(tag)}**" if tag else " who introduced themselves"
+        noun = "member" if total == 1 else "members"
+        lines = [f"**{total} {noun}{about}** (page {page} of {pages})"]
+        for member, intro in rows:
+            summary = render.clip(intro.about.replace("\n", " "), 90)
+            lines.append(
+                f"- **{render.safe(member.name)}** ({render.safe(intro.interests)}): "
+                f"{render.safe(summary)}"
+            )
+        buttons = ()
+        if page < pages:
+            buttons = (Button("Next page", "members_page", f"{page + 1}:{tag or ''}"),)
+        ctx.reply("\n".join(lines), buttons=buttons, private=True)
+
+    async def _empty_directory(self, ctx: Context, tag: str | None) -> None:
+        if tag is None:
+            ctx.reply("Nobody has introduced themselves yet. Be the first: /intro")
+            return
+        popular = await intros.popular_interests(ctx.session, community_id=ctx.community.id)
+        known = ", ".join(render.safe(name) for name, _ in popular)
+        hint = f" Interests members share: {known}." if known else ""
+        ctx.reply(f"Nobody lists **{render.safe(tag)}** as an interest yet.{hint}")
+
+    @action("intro_open")
+    async def intro_open(self, ctx: Context, arg: str) -> None:
+        """Open the intro form from the welcome message's button."""
+        await ctx.open_form("intro")
+
+    @listener("member_joined")
+    async def welcome(self, ctx: Context) -> None:
+        """Welcome a newcomer by DM and tell them what membership means."""
+        config = ctx.config
+        role = config.roles[config.default_role]
+        lines = [
+            f"**Welcome to {render.safe(ctx.community.name)}, {render.name(ctx.author)}!**",
+            render.trusted(config.welcome_text),
+            "",
+            f"As a **{render.safe(config.default_role)}**: {render.trusted(role.meaning)}",
+        ]
+        if role.commitments:
+            lines += [
+                "**What we ask of you**",
+                *(f"- {render.trusted(c)}" for c in role.commitments),
+            ]
+        if role.entry:
+            lines += ["**Where to start**", *(f"- {render.trusted(e)}" for e in role.entry)]
+        lines.append("See every role with /expectations.")
+        ctx.dm(
+            ctx.author,
+            "\n".join(lines),
+            buttons=(INTRODUCE_BUTTON,),
+            fallback_channel=config.welcome_channel,
+        )
+
+
+def normalise_interests(text: str) -> tuple[str, ...]:
+    """Lower-case, de-duplicated tags from a comma-separated list."""
+    tags = [_normalise_tag(part) for part in re.split(r"[,;\n]", text)]
+    unique = tuple(dict.fromkeys(tag for tag in tags if tag))
+    if not unique:
+        raise UserError("List at least one interest, like: oer, chemistry.", field="interests")
+    if len(unique) > MAX_INTERESTS:
+        raise UserError(
+            f"That's {len(unique)} interests; pick your top {MAX_INTERESTS}.", field="interests"
+        )
+    too_long = next((tag for tag in unique if len(tag) > MAX_TAG_LENGTH), None)
+    if too_long:
+        raise UserError(
+            f"Keep each interest to {MAX_TAG_LENGTH} characters "
+            f"(“{render.safe(too_long[:20])}…” is longer). Separate them with commas.",
+            field="interests",
+        )
+    return unique
+
+
+def _normalise_tag(text: str) -> str:
+    return " ".join(text.strip().lstrip("#").lower().split())
+
+
+def intro_card(member: Member, intro: IntroRow, *, updated: bool = False) -> str:
+    """The public card for an intro; every member-typed part is neutralised."""
+    verb = "updated their intro" if updated else "introduced themselves"
+    lines = [
+        f"👋 {render.mention(member)} {verb}",
+        f"**About:** {render.safe(intro.about)}",
+        f"**Hopes to get:** {render.safe(intro.goals)}",
+        f"**Interests:** {render.safe(intro.interests)}",
+    ]
+    if intro.can_help:
+        lines.append(f"**Can help with:** {render.safe(intro.can_help)}")
+    return "\n".join(lines)

@@ -1,0 +1,102 @@
+"""Meta: help generated from the registry, a ping, and the community's settings."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from bot import render
+from bot.commands import CommandSpec, Level, command
+from bot.configstore import ConfigStore
+from bot.context import Context
+from bot.errors import UserError
+from bot.registry import Registry
+from config.community import lookup, parse_override, settable_keys
+from storage import communities
+
+
+class Meta:
+    """Help, settings and a sign of life."""
+
+    def __init__(self, registry: Registry, configs: ConfigStore, version: str) -> None:
+        self._registry = registry
+        self._configs = configs
+        self._version = version
+
+    @command("help", private=True)
+    async def help(
+        self, ctx: Context, *, command: Annotated[str, "A command, like: role set"] = ""
+    ) -> None:
+        """List what you can do here, or explain one command."""
+        wanted = command.strip().lstrip("/").lower()
+        if not wanted:
+            ctx.reply(self._overview(ctx.author.level))
+            return
+        spec = self._registry.command(wanted)
+        group = self._registry.children(tuple(wanted.split()))
+        visible = [s for s in ([spec] if spec else []) + group if s.level <= ctx.author.level]
+        if not visible:
+            raise UserError(
+                f"There is no /{render.safe(wanted[:40])} you can use. Type /help to see them all."
+            )
+        ctx.reply("\n\n".join(_explain(s) for s in visible))
+
+    def _overview(self, level: Level) -> str:
+        sections: dict[str, list[str]] = {}
+        for spec in self._registry.visible_to(level):
+            cog = spec.cog.__doc__ or type(spec.cog).__name__
+            sections.setdefault(cog.splitlines()[0], []).append(f"- `/{spec.name}`: {spec.help}")
+        lines = ["**What I can do here** (type /help COMMAND for details)"]
+        for title, entries in sections.items():
+            lines += ["", f"**{title}**", *entries]
+        return "\n".join(lines)
+
+    @command("ping", private=True)
+    async def ping(self, ctx: Context) -> None:
+        """Check that the bot is up."""
+        ctx.reply(f"Pong! copbot {self._version} is here, at {ctx.now():%Y-%m-%d %H:%M} UTC.")
+
+    @command("config show", private=True)
+    async def config_show(self, ctx: Context) -> None:
+        """Show this community's settings."""
+        changed = await communities.overrides(ctx.session, community_id=ctx.community.id)
+        lines = ["**This community's settings** (moderators change them with /config set)"]
+        for key in settable_keys(ctx.config):
+            value = lookup(ctx.config, key)
+            shown = "; ".join(value) if isinstance(value, list) else str(value)
+            mark = " (changed)" if key in changed else ""
+            lines.append(f"- `{key}`{mark}: {render.safe(render.clip(shown, 120)) or '(empty)'}")
+        ctx.reply("\n".join(lines))
+
+    @command("config set", level=Level.MODERATOR, private=True)
+    async def config_set(
+        self,
+        ctx: Context,
+        key: Annotated[str, "The setting, like welcome_channel"],
+        *,
+        value: Annotated[str, "Its new value (lists: separate with ;)"],
+    ) -> None:
+        """Change one of this community's settings."""
+        key, encoded = parse_override(ctx.config, key, value)
+        await communities.set_override(
+            ctx.session,
+            community_id=ctx.community.id,
+            key=key,
+            value=encoded,
+            member_id=ctx.author.id,
+            now=ctx.now(),
+        )
+        community_id = ctx.community.id
+        ctx.after_commit.append(lambda: self._configs.forget(community_id))
+        ctx.reply(f"Saved: `{key}` is now {render.safe(render.clip(value.strip(), 200))}.")
+
+
+def _explain(spec: CommandSpec) -> str:
+    lines = [f"`{spec.usage()}`: {spec.help}"]
+    for param in spec.params:
+        detail = param.description or param.name
+        optional = "" if param.required else " (optional)"
+        choices = f" One of: {', '.join(param.choices)}." if param.choices else ""
+        lines.append(f"- `{param.name}`{optional}: {detail}.{choices}")
+    if spec.level > Level.MEMBER:
+        lines.append(f"Only {spec.level.title} can use it.")
+    return "\n".join(lines)

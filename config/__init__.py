@@ -1,0 +1,1 @@
+"""Settings: deploy-time from the environment, community defaults from defaults.toml."""

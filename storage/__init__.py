@@ -1,0 +1,1 @@
+"""The database: engine and sessions, every table, and each feature's queries."""

@@ -1,0 +1,54 @@
+"""Queries for communities and their settings overrides."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlmodel import select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from storage.models import CommunityRow, SettingRow
+
+
+async def get_or_create(
+    session: AsyncSession, *, platform: str, external_id: str, name: str, now: datetime
+) -> CommunityRow:
+    """The community for a (platform, workspace) pair, created on first sight."""
+    found = await session.exec(
+        select(CommunityRow).where(
+            CommunityRow.platform == platform, CommunityRow.external_id == external_id
+        )
+    )
+    community = found.first()
+    if community is None:
+        community = CommunityRow(
+            platform=platform, external_id=external_id, name=name[:100], created_at=now
+        )
+        session.add(community)
+        await session.flush()
+    elif name and community.name != name[:100]:
+        community.name = name[:100]
+    return community
+
+
+async def overrides(session: AsyncSession, *, community_id: int) -> dict[str, str]:
+    """A community's stored setting overrides: dotted key → JSON value."""
+    rows = await session.exec(select(SettingRow).where(SettingRow.community_id == community_id))
+    return {row.key: row.value for row in rows}
+
+
+async def set_override(
+    session: AsyncSession,
+    *,
+    community_id: int,
+    key: str,
+    value: str,
+    member_id: int | None,
+    now: datetime,
+) -> None:
+    """Store (or replace) one override, recording who changed it."""
+    row = await session.get(SettingRow, (community_id, key))
+    if row is None:
+        row = SettingRow(community_id=community_id, key=key, value=value)
+    row.value, row.updated_by, row.updated_at = value, member_id, now
+    session.add(row)

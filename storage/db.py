@@ -1,0 +1,102 @@
+"""The async engine, sessions, and schema upgrades at start-up."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.engine.url import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+from sqlalchemy.pool import StaticPool
+from sqlmodel import SQLModel
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+import storage.models  # noqa: F401  (registers every table on SQLModel.metadata)
+from bot.errors import ConfigError
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+class Database:
+    """One engine and its sessions; a session is one transaction, opened by the caller."""
+
+    def __init__(self, url: str, *, echo: bool = False) -> None:
+        self.url = url
+        self.engine = _make_engine(url, echo=echo)
+        self.sessions = async_sessionmaker(self.engine, class_=AsyncSession, expire_on_commit=False)
+
+    def session(self) -> AsyncSession:
+        """A new session; use `async with db.session() as s, s.begin():`."""
+        return self.sessions()
+
+    async def check(self) -> None:
+        """Connect once so an unreachable database is reported at start-up, not mid-command."""
+        try:
+            async with self.engine.connect() as connection:
+                await connection.exec_driver_sql("SELECT 1")
+        except Exception as error:  # any driver's failure to connect means the same to a user
+            raise ConfigError(
+                f"copbot can't open its database at {make_url(self.url).render_as_string()}: "
+                f"{error.__class__.__name__}: {error}. Check COPBOT_DATABASE_URL "
+                "(and that its folder exists and is writable)."
+            ) from None
+
+    async def upgrade(self, revision: str = "head") -> None:
+        """Bring the schema up to date with Alembic (the bot does this at start-up)."""
+        async with self.engine.begin() as connection:
+            await connection.run_sync(_run_alembic, "upgrade", revision)
+
+    async def downgrade(self, revision: str) -> None:
+        """Step the schema back (tests use it to prove upgrades keep rows)."""
+        async with self.engine.begin() as connection:
+            await connection.run_sync(_run_alembic, "downgrade", revision)
+
+    async def create_all(self) -> None:
+        """Create every table straight from the models (fresh test databases)."""
+        async with self.engine.begin() as connection:
+            await connection.run_sync(SQLModel.metadata.create_all)
+
+    async def close(self) -> None:
+        """Release every connection."""
+        await self.engine.dispose()
+
+
+def _make_engine(url: str, *, echo: bool) -> AsyncEngine:
+    parsed = make_url(url)
+    options: dict[str, Any] = {"echo": echo}
+    if parsed.get_backend_name() == "sqlite":
+        options["connect_args"] = {"timeout": 30}
+        if parsed.database in (None, "", ":memory:"):
+            # One shared connection, or each session would see its own empty database.
+            options["poolclass"] = StaticPool
+    engine = create_async_engine(url, **options)
+    if parsed.get_backend_name() == "sqlite":
+        event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+    return engine
+
+
+def _sqlite_pragmas(connection: Any, _record: Any) -> None:
+    # WAL lets readers run during a write; foreign keys are off in SQLite unless asked for.
+    cursor = connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def alembic_config(connection: Any = None) -> Any:
+    """An Alembic config pointing at storage/migrations, sharing a connection if given."""
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.attributes["connection"] = connection
+    return config
+
+
+def _run_alembic(connection: Any, verb: str, revision: str) -> None:
+    from alembic import command
+
+    getattr(command, verb)(alembic_config(connection), revision)

@@ -1,0 +1,132 @@
+"""Queries for intros: the current one, its history, and the directory by interest."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import delete, func, update
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from storage.models import InterestRow, IntroRow, MemberRow
+
+
+@dataclass(frozen=True)
+class IntroDraft:
+    """What a member wrote in the intro form, already checked and normalised."""
+
+    about: str
+    goals: str
+    interests: tuple[str, ...]
+    can_help: str = ""
+
+
+async def save(
+    session: AsyncSession, *, community_id: int, member_id: int, draft: IntroDraft, now: datetime
+) -> IntroRow:
+    """Store a new version of a member's intro; the earlier ones stay as history."""
+    await session.exec(
+        update(IntroRow)
+        .where(
+            col(IntroRow.community_id) == community_id,
+            col(IntroRow.member_id) == member_id,
+            col(IntroRow.is_current).is_(True),
+        )
+        .values(is_current=False)
+    )
+    intro = IntroRow(
+        community_id=community_id,
+        member_id=member_id,
+        about=draft.about,
+        goals=draft.goals,
+        interests=", ".join(draft.interests),
+        can_help=draft.can_help,
+        is_current=True,
+        created_at=now,
+    )
+    session.add(intro)
+    await session.exec(
+        delete(InterestRow).where(
+            col(InterestRow.community_id) == community_id,
+            col(InterestRow.member_id) == member_id,
+        )
+    )
+    for tag in draft.interests:
+        session.add(InterestRow(community_id=community_id, tag=tag, member_id=member_id, since=now))
+    await session.flush()
+    return intro
+
+
+async def current(session: AsyncSession, *, community_id: int, member_id: int) -> IntroRow | None:
+    """A member's current intro."""
+    found = await session.exec(
+        select(IntroRow).where(
+            IntroRow.community_id == community_id,
+            IntroRow.member_id == member_id,
+            col(IntroRow.is_current).is_(True),
+        )
+    )
+    return found.first()
+
+
+async def history(
+    session: AsyncSession, *, community_id: int, member_id: int, limit: int = 25
+) -> Sequence[IntroRow]:
+    """Every version of a member's intro, newest first."""
+    found = await session.exec(
+        select(IntroRow)
+        .where(IntroRow.community_id == community_id, IntroRow.member_id == member_id)
+        .order_by(col(IntroRow.created_at).desc(), col(IntroRow.id).desc())
+        .limit(limit)
+    )
+    return found.all()
+
+
+async def directory(
+    session: AsyncSession,
+    *,
+    community_id: int,
+    interest: str | None,
+    offset: int,
+    limit: int,
+) -> tuple[int, Sequence[tuple[MemberRow, IntroRow]]]:
+    """Current members with an intro (with that interest, if given), newest intro first."""
+    query = (
+        select(MemberRow, IntroRow)
+        .join(IntroRow, col(IntroRow.member_id) == col(MemberRow.id))
+        .where(
+            IntroRow.community_id == community_id,
+            col(IntroRow.is_current).is_(True),
+            col(MemberRow.left_at).is_(None),
+        )
+    )
+    if interest:
+        query = query.join(
+            InterestRow,
+            (col(InterestRow.member_id) == col(IntroRow.member_id))
+            & (col(InterestRow.community_id) == community_id)
+            & (col(InterestRow.tag) == interest),
+        )
+    total = (await session.exec(select(func.count()).select_from(query.subquery()))).one()
+    page = await session.exec(
+        query.order_by(col(IntroRow.created_at).desc(), col(IntroRow.id).desc())
+        .offset(offset)
+        .limit(limit)
+    )
+    return total, page.all()
+
+
+async def popular_interests(
+    session: AsyncSession, *, community_id: int, limit: int = 10
+) -> Sequence[tuple[str, int]]:
+    """The interests most members share, for suggestions."""
+    found = await session.exec(
+        select(InterestRow.tag, func.count())
+        .where(InterestRow.community_id == community_id)
+        .group_by(InterestRow.tag)
+        .order_by(func.count().desc(), InterestRow.tag)
+        .limit(limit)
+    )
+    return found.all()

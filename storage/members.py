@@ -1,0 +1,106 @@
+"""Queries for members: who they are, their role, when they joined and left."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import func
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from storage.models import MemberRow
+
+
+async def upsert(
+    session: AsyncSession,
+    *,
+    community_id: int,
+    external_id: str,
+    name: str,
+    is_bot: bool = False,
+    default_role: str = "member",
+) -> MemberRow:
+    """The member with this platform id, created or renamed as the platform says."""
+    member = await by_external_id(session, community_id=community_id, external_id=external_id)
+    if member is None:
+        member = MemberRow(
+            community_id=community_id,
+            external_id=external_id,
+            name=name[:100],
+            is_bot=is_bot,
+            role=default_role,
+        )
+        session.add(member)
+        await session.flush()
+    elif name and member.name != name[:100]:
+        member.name = name[:100]
+    return member
+
+
+async def by_external_id(
+    session: AsyncSession, *, community_id: int, external_id: str
+) -> MemberRow | None:
+    """The member with this platform id, if copbot has seen them."""
+    found = await session.exec(
+        select(MemberRow).where(
+            MemberRow.community_id == community_id, MemberRow.external_id == external_id
+        )
+    )
+    return found.first()
+
+
+async def by_name(session: AsyncSession, *, community_id: int, name: str) -> MemberRow | None:
+    """A current member by name, ignoring case; the most recently active wins a tie."""
+    found = await session.exec(
+        select(MemberRow)
+        .where(
+            MemberRow.community_id == community_id,
+            func.lower(MemberRow.name) == name.lower(),
+            col(MemberRow.left_at).is_(None),
+        )
+        .order_by(col(MemberRow.last_active_at).desc())
+    )
+    return found.first()
+
+
+async def joined(session: AsyncSession, *, member: MemberRow, now: datetime) -> None:
+    """Record that a member (re)joined."""
+    member.joined_at, member.left_at = now, None
+    session.add(member)
+
+
+async def left(session: AsyncSession, *, member: MemberRow, now: datetime) -> None:
+    """Record that a member left; their history stays."""
+    member.left_at = now
+    session.add(member)
+
+
+async def set_role(session: AsyncSession, *, member: MemberRow, role: str) -> None:
+    """Give a member a community role."""
+    member.role = role
+    session.add(member)
+
+
+async def by_role(
+    session: AsyncSession, *, community_id: int, role: str | None = None
+) -> Sequence[MemberRow]:
+    """Current members holding a role (or any role other than the default when None)."""
+    query = select(MemberRow).where(
+        MemberRow.community_id == community_id,
+        col(MemberRow.left_at).is_(None),
+        col(MemberRow.is_bot).is_(False),
+    )
+    if role is not None:
+        query = query.where(MemberRow.role == role)
+    return (await session.exec(query.order_by(MemberRow.role, func.lower(MemberRow.name)))).all()
+
+
+async def role_counts(session: AsyncSession, *, community_id: int) -> dict[str, int]:
+    """How many current members hold each role."""
+    rows = await session.exec(
+        select(MemberRow.role, func.count())
+        .where(MemberRow.community_id == community_id, col(MemberRow.left_at).is_(None))
+        .group_by(MemberRow.role)
+    )
+    return dict(rows.all())

@@ -1,0 +1,94 @@
+"""Every table, so the schema reads at a glance. Rows of a community carry its community_id."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Column, Index, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from storage.types import AwareDateTime
+
+
+def _when(nullable: bool = False) -> Column:  # type: ignore[type-arg]
+    return Column(AwareDateTime(), nullable=nullable)
+
+
+class CommunityRow(SQLModel, table=True):
+    """A community: one Discord guild, one Slack workspace, or the console playground."""
+
+    __tablename__ = "community"
+    __table_args__ = (UniqueConstraint("platform", "external_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    platform: str = Field(max_length=16)
+    external_id: str = Field(max_length=64)
+    name: str = Field(max_length=100)
+    created_at: datetime = Field(sa_column=_when())
+
+
+class MemberRow(SQLModel, table=True):
+    """A person in a community, with their role and how active they are."""
+
+    __tablename__ = "member"
+    __table_args__ = (
+        UniqueConstraint("community_id", "external_id"),
+        Index("ix_member_community_name", "community_id", "name"),
+        Index("ix_member_community_role", "community_id", "role"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    community_id: int = Field(foreign_key="community.id", ondelete="CASCADE")
+    external_id: str = Field(max_length=64)
+    name: str = Field(max_length=100)
+    role: str = Field(default="member", max_length=50)
+    is_bot: bool = False
+    joined_at: datetime | None = Field(default=None, sa_column=_when(nullable=True))
+    left_at: datetime | None = Field(default=None, sa_column=_when(nullable=True))
+    last_active_at: datetime | None = Field(default=None, sa_column=_when(nullable=True))
+    last_active_on: date | None = None
+    active_days: int = 0
+
+
+class IntroRow(SQLModel, table=True):
+    """One version of a member's intro; the newest is current, older ones are their history."""
+
+    __tablename__ = "intro"
+    __table_args__ = (
+        Index("ix_intro_member", "community_id", "member_id", "created_at"),
+        Index("ix_intro_current", "community_id", "is_current", "created_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    community_id: int = Field(foreign_key="community.id", ondelete="CASCADE")
+    member_id: int = Field(foreign_key="member.id", ondelete="CASCADE")
+    about: str = Field(sa_column=Column(Text, nullable=False))
+    goals: str = Field(sa_column=Column(Text, nullable=False))
+    interests: str = Field(default="", max_length=1000)  # normalised tags, comma-separated
+    can_help: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    is_current: bool = True
+    created_at: datetime = Field(sa_column=_when())
+
+
+class InterestRow(SQLModel, table=True):
+    """A tag of a member's current intro, so the directory finds members by interest."""
+
+    __tablename__ = "interest"
+    __table_args__ = (Index("ix_interest_member", "community_id", "member_id"),)
+
+    community_id: int = Field(foreign_key="community.id", primary_key=True, ondelete="CASCADE")
+    tag: str = Field(primary_key=True, max_length=40)
+    member_id: int = Field(foreign_key="member.id", primary_key=True, ondelete="CASCADE")
+    since: datetime = Field(sa_column=_when())
+
+
+class SettingRow(SQLModel, table=True):
+    """A community's override of one default value, with who changed it and when."""
+
+    __tablename__ = "community_setting"
+
+    community_id: int = Field(foreign_key="community.id", primary_key=True, ondelete="CASCADE")
+    key: str = Field(primary_key=True, max_length=100)
+    value: str = Field(sa_column=Column(Text, nullable=False))  # JSON
+    updated_by: int | None = Field(default=None, foreign_key="member.id", ondelete="SET NULL")
+    updated_at: datetime = Field(sa_column=_when())
