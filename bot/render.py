@@ -26,6 +26,13 @@ _TOKEN = re.compile(
 )
 
 
+def _hidden(ch: str) -> bool:
+    # Control characters, and the bidi overrides that can make text read backwards.
+    return (
+        unicodedata.category(ch) == "Cc" or "\u202a" <= ch <= "\u202e" or "\u2066" <= ch <= "\u2069"
+    )
+
+
 def mention(member: Member) -> str:
     """A mention of a member that the bot means to make."""
     return f"{_OPEN}{member.external_id}{_SEP}{_strip_markers(member.name)}{_CLOSE}"
@@ -39,7 +46,7 @@ def mentioned_ids(text: str) -> list[str]:
 def safe(text: str) -> str:
     """Neutralise text a member typed so it renders as plain words on every platform."""
     text = _strip_markers(unicodedata.normalize("NFC", text))
-    text = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch)[0] != "C")
+    text = "".join(ch for ch in text if ch in "\n\t" or not _hidden(ch))
     text = _MASS_MENTION.sub(lambda m: f"@{_ZWSP}{m.group(1)}", text)
     text = _SPECIAL.sub(r"\\\1", text)
     return _LINE_START.sub(r"\1\\\2", text)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Annotated
 
 from bot import render
@@ -87,7 +88,9 @@ class Meta:
         )
         community_id = ctx.community.id
         ctx.after_commit.append(lambda: self._configs.forget(community_id))
-        ctx.reply(f"Saved: `{key}` is now {render.safe(render.clip(value.strip(), 200))}.")
+        stored = json.loads(encoded)
+        shown = "; ".join(stored) if isinstance(stored, list) else str(stored)
+        ctx.reply(f"Saved: `{key}` is now {render.safe(render.clip(shown, 200)) or '(empty)'}.")
 
 
 def _explain(spec: CommandSpec) -> str:

@@ -99,11 +99,11 @@ def parse_override(config: CommunityConfig, key: str, raw: str) -> tuple[str, st
     values = config.model_dump()
     _assign(values, key.split("."), value)
     try:
-        CommunityConfig.model_validate(values)
+        checked = CommunityConfig.model_validate(values)
     except ValidationError as error:
         reason = error.errors()[0]["msg"].removeprefix("Value error, ")
         raise UserError(f"`{key}` can't be “{raw[:60]}”: {reason}.") from None
-    return key, json.dumps(value)
+    return key, json.dumps(lookup(checked, key))  # stored as validated: "#intros" → "intros"
 
 
 def lookup(config: CommunityConfig, key: str) -> Any:

@@ -107,7 +107,7 @@ def load_settings(toml_path: Path | None = Path("copbot.toml")) -> Settings:
     if toml_path is not None and toml_path.is_file():
 
         class FromFile(Settings):
-            model_config = SettingsConfigDict(**Settings.model_config, toml_file=toml_path)
+            model_config = SettingsConfigDict(**{**Settings.model_config, "toml_file": toml_path})
 
         settings_class = FromFile
     try:

@@ -1,0 +1,144 @@
+"""The console playground end to end: `copbot console` as a subprocess, a script on stdin."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[3]
+
+
+def play(script: str, db: Path, *extra: str) -> str:
+    """Run the playground on a script and return what it printed; it must exit 0."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("COPBOT_", "DISCORD", "SLACK"))}
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "console", "--db", str(db), *extra],
+        input=script,
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        env=env,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stdout + result.stderr
+    return result.stdout
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    return tmp_path / "play.db"
+
+
+def test_a_session_from_join_to_directory(db: Path) -> None:
+    out = play(
+        "\n".join(
+            [
+                ":join alice",
+                ":click 1",
+                "I teach chemistry @everyone <!channel>",
+                "find partners",
+                "OER, Chemistry",
+                "",
+                "/members chemistry",
+                "/role set @alice leader",
+                ":as alice",
+                "/intro show",
+                "/role set @owner member",
+            ]
+        ),
+        db,
+    )
+    assert "[DM @alice] Welcome to playground, alice!" in out
+    assert "  (1) Introduce yourself" in out
+    assert "Pressing as @alice, whose DM it is." in out
+    assert "[#introductions] 👋 @alice introduced themselves" in out
+    assert "@everyone" not in out and "@\u200beveryone" in out
+    assert "[only @alice] Thanks for introducing yourself!" in out
+    assert "[only @owner] 1 member interested in chemistry" in out
+    assert "[#general] 🎉 @alice is now a leader" in out
+    assert "[only @alice] 👋 @alice introduced themselves" in out
+    assert "[only @alice] Only moderators can use /role set." in out
+
+
+def test_form_fields_as_key_values_need_no_prompt(db: Path) -> None:
+    out = play('/intro about="Designer" goals="learn research" interests="ux, research"\n', db)
+    assert "one line per field" not in out
+    assert "[#introductions] 👋 @owner introduced themselves" in out
+
+
+def test_bad_input_never_ends_the_playground(db: Path) -> None:
+    out = play(
+        "\n".join(
+            [
+                "/nope",
+                "/intro show @ghost",
+                "/role set",
+                "hello?",
+                ":frobnicate",
+                ":clock soon",
+                ":click 3",
+                ':as "bad name"',
+                "/intro",
+                "",
+                "x",
+                "y",
+                "",
+                "/ping",
+            ]
+        ),
+        db,
+    )
+    assert "[only @owner] I don't know /nope." in out
+    assert "I can't find @ghost in this community" in out
+    assert "Missing `member`" in out and "Usage: `/role set <member> <role>`" in out
+    assert "Commands start with / (try /help)" in out
+    assert "There is no :frobnicate." in out
+    assert "Usage: :clock +3d" in out
+    assert "There is no button to press yet." in out
+    assert "Usage: :as NAME" in out
+    assert "**About you** can't be empty" not in out  # Markdown is rendered for the console
+    assert "About you can't be empty. Run /intro again" in out
+    assert "[only @owner] Pong!" in out
+
+
+def test_the_playground_persists_between_runs_and_fresh_starts_empty(db: Path) -> None:
+    play('/intro about="me" goals="g" interests="t"\n', db)
+    assert "introduced themselves" in play("/intro show\n", db)
+    assert "You haven't introduced yourself yet" in play("/intro show\n", db, "--fresh")
+
+
+def test_clock_jobs_moderators_and_leaving(db: Path) -> None:
+    out = play(
+        "\n".join(
+            [
+                ":clock 2026-12-01T09:00",
+                ":clock +2h",
+                ":say hello",
+                ":run",
+                ":run flush_activity",
+                ":mod bob",
+                ":as bob",
+                "/config set page_size 5",
+                ":unmod bob",
+                "/config set page_size 6",
+                ":leave carol",
+                ":quit",
+                "/ping",
+            ]
+        ),
+        db,
+    )
+    assert "The time is now 2026-12-01 09:00 UTC." in out
+    assert "The time is now 2026-12-01 11:00 UTC." in out
+    assert "flush_activity: Write buffered member activity" in out
+    assert "Ran flush_activity: 1." in out
+    assert "[only @bob] Saved: `page_size` is now 5." in out
+    assert "[only @bob] Only moderators can use /config set." in out
+    assert "@carol left the community." in out
+    assert "Pong" not in out  # :quit stops reading

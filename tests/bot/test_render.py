@@ -1,0 +1,115 @@
+"""Neutralising member text and rendering neutral Markdown per platform."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bot import render
+from bot.commands import Member
+
+ALICE = Member(1, "U1", "alice")
+MASS = re.compile(r"@(everyone|here|channel)\b", re.IGNORECASE)
+
+
+def test_mass_mentions_are_broken_everywhere() -> None:
+    text = render.safe("hi @everyone and @here and @Channel")
+    for rendered in (render.to_plain(text), render.to_discord(text), render.to_slack(text)):
+        assert not MASS.search(rendered)
+
+
+def test_platform_mention_syntax_cannot_form() -> None:
+    text = render.safe("<!channel> <!here> <@U123> <@&987> <#C1> <@123>")
+    slack = render.to_slack(text)
+    assert "<!" not in slack and "<@" not in slack and "<#" not in slack
+    discord = render.to_discord(text)
+    assert "<@&987>" not in discord.replace("\\<", "")  # escaped, so Discord shows it raw
+    assert re.search(r"(?<!\\)<[@#!]", discord) is None
+
+
+def test_link_spoofing_is_neutralised() -> None:
+    text = render.safe("[click me](https://evil.example)")
+    assert render.to_slack(text) == "[click me](https://evil.example)"
+    assert "<https://" not in render.to_slack(text)
+    assert render.to_plain(text) == "[click me](https://evil.example)"
+    assert "\\[" in render.to_discord(text)
+
+
+def test_bot_links_render_per_platform() -> None:
+    text = "see [the guide](https://example.org/guide)"
+    assert render.to_slack(text) == "see <https://example.org/guide|the guide>"
+    assert render.to_plain(text) == "see the guide (https://example.org/guide)"
+    assert render.to_discord(text) == text
+
+
+def test_member_markdown_is_literal() -> None:
+    text = render.safe("**bold** _x_ `code` snake_case")
+    assert render.to_plain(text) == "**bold** _x_ `code` snake_case"
+    assert render.to_slack(text) == "**bold** _x_ `code` snake_case"
+
+
+def test_bot_markup_renders() -> None:
+    text = "**Hello** `/intro`"
+    assert render.to_plain(text) == "Hello `/intro`"
+    assert render.to_slack(text) == "*Hello* `/intro`"
+
+
+def test_intended_mentions_render_and_are_listed() -> None:
+    text = f"thanks {render.mention(ALICE)}"
+    assert render.to_plain(text) == "thanks @alice"
+    assert render.to_discord(text) == "thanks <@U1>"
+    assert render.to_slack(text) == "thanks <@U1>"
+    assert render.mentioned_ids(text) == ["U1"]
+
+
+def test_member_text_cannot_forge_a_mention_marker() -> None:
+    forged = "\ue000U999\ue001mallory\ue002"
+    assert render.mentioned_ids(render.safe(forged)) == []
+
+
+def test_slack_escapes_ampersands_and_angles() -> None:
+    assert render.to_slack(render.safe("a & b < c > d")) == "a &amp; b &lt; c &gt; d"
+
+
+def test_trusted_text_keeps_markdown_but_not_pings() -> None:
+    text = render.trusted("**Welcome** @everyone <@&1>")
+    assert "**Welcome**" in text
+    assert not MASS.search(render.to_discord(text))
+    assert "<@&1>" not in render.to_slack(text)
+
+
+def test_clip() -> None:
+    assert render.clip("abcdef", 4) == "abc…"
+    assert render.clip("abc", 4) == "abc"
+
+
+@given(st.text(max_size=300))
+def test_safe_text_never_pings_on_any_platform(text: str) -> None:
+    neutral = render.safe(text)
+    assert render.mentioned_ids(neutral) == []
+    for rendered in (
+        render.to_discord(neutral),
+        render.to_slack(neutral),
+        render.to_plain(neutral),
+    ):
+        assert not MASS.search(rendered)
+    slack = render.to_slack(neutral)
+    assert "<" not in slack and ">" not in slack
+
+
+@given(
+    st.text(
+        alphabet=st.characters(
+            blacklist_categories=("Cc", "Cs", "Co", "Cn"),
+            blacklist_characters="\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069",
+        ),
+        max_size=200,
+    )
+)
+def test_safe_text_reads_back_the_same_in_the_console(text: str) -> None:
+    text = unicodedata.normalize("NFC", text)
+    expected = render._MASS_MENTION.sub(lambda m: f"@\u200b{m.group(1)}", text)
+    assert render.to_plain(render.safe(text)) == expected

@@ -1,0 +1,68 @@
+"""Roles: expectations, changing a role, and who holds which."""
+
+from __future__ import annotations
+
+from bot import render
+from bot.commands import Level
+from tests.conftest import Driver
+
+
+async def test_expectations_lists_every_role_or_one(driver: Driver) -> None:
+    await driver.run("ann", "/expectations")
+    text = driver.transport.last()
+    for role in ("Member", "Contributor", "Leader", "Moderator"):
+        assert f"**{role}**" in text
+    assert "Commitments:" in text and "Ways in:" in text
+    await driver.run("ann", "/expectations LEADER")
+    assert driver.transport.last().startswith("**Leader**")
+    await driver.run("ann", "/expectations wizard")
+    assert (
+        "There is no role “wizard”. The roles are: member, contributor" in driver.transport.last()
+    )
+
+
+async def test_a_moderator_sets_a_role_and_it_is_announced(driver: Driver) -> None:
+    await driver.run("bob", "/ping")
+    outcome = await driver.run("mod", "/role set @bob leader", Level.MODERATOR)
+    assert outcome.ok
+    announcement = driver.transport.posts(None)[0].reply.text
+    assert "is now a **leader**" in announcement
+    assert render.mentioned_ids(announcement) == ["bob"]
+    await driver.run("ann", "/role list leader")
+    assert "**Leader** (1): bob" in driver.transport.last()
+    await driver.run("mod", "/role set @bob leader", Level.MODERATOR)
+    assert "already a leader" in driver.transport.last()
+
+
+async def test_members_cannot_set_roles(driver: Driver) -> None:
+    await driver.run("bob", "/ping")
+    outcome = await driver.run("ann", "/role set @bob leader")
+    assert not outcome.ok
+    assert driver.transport.last() == "Only moderators can use /role set."
+
+
+async def test_only_admins_make_or_unmake_moderators(driver: Driver) -> None:
+    await driver.run("bob", "/ping")
+    await driver.run("mod", "/role set @bob moderator", Level.MODERATOR)
+    assert driver.transport.last() == "Only admins can make or unmake moderators."
+    assert (await driver.run("boss", "/role set @bob moderator", Level.ADMIN)).ok
+    assert (await driver.run("bob", "/config set page_size 5")).ok  # bob now moderates
+
+
+async def test_role_list_groups_everyone(driver: Driver) -> None:
+    for name in ("ann", "bob", "cy"):
+        await driver.run(name, "/ping")
+    await driver.run("boss", "/role set @cy contributor", Level.ADMIN)
+    await driver.run("ann", "/role list")
+    text = driver.transport.last()
+    assert "**Member** (3): ann, bob, boss" in text
+    assert "**Contributor** (1): cy" in text
+    await driver.run("ann", "/role list leader")
+    assert driver.transport.last() == "Nobody is a leader yet."
+
+
+async def test_bad_role_and_unknown_member(driver: Driver) -> None:
+    await driver.run("mod", "/role set @ghost leader", Level.MODERATOR)
+    assert "I can't find @ghost" in driver.transport.last()
+    await driver.run("mod", "/role set @mod king", Level.MODERATOR)
+    assert "There is no role “king”" in driver.transport.last()
