@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Column, Index, Text, UniqueConstraint
+from sqlalchemy import Column, Index, Text, UniqueConstraint, func
 from sqlmodel import Field, SQLModel
 
 from storage.types import AwareDateTime
@@ -33,7 +33,6 @@ class MemberRow(SQLModel, table=True):
     __tablename__ = "member"
     __table_args__ = (
         UniqueConstraint("community_id", "external_id"),
-        Index("ix_member_community_name", "community_id", "name"),
         Index("ix_member_community_role", "community_id", "role"),
     )
 
@@ -48,6 +47,14 @@ class MemberRow(SQLModel, table=True):
     last_active_at: datetime | None = Field(default=None, sa_column=_when(nullable=True))
     last_active_on: date | None = None
     active_days: int = 0
+
+
+# Names are looked up ignoring case (`@Alice` finds alice): index the lower-cased name.
+Index(
+    "ix_member_community_lower_name",
+    MemberRow.community_id,  # type: ignore[arg-type]
+    func.lower(MemberRow.name),  # type: ignore[arg-type]
+)
 
 
 class IntroRow(SQLModel, table=True):

@@ -2,7 +2,7 @@
 
 Revision ID: 0001_baseline
 Revises: 
-Create Date: 2026-11-28 23:41:37.192617
+Create Date: 2026-11-28 23:49:21.962412
 """
 
 from collections.abc import Sequence
@@ -48,8 +48,9 @@ def upgrade() -> None:
     sa.UniqueConstraint('community_id', 'external_id')
     )
     with op.batch_alter_table('member', schema=None) as batch_op:
-        batch_op.create_index('ix_member_community_name', ['community_id', 'name'], unique=False)
         batch_op.create_index('ix_member_community_role', ['community_id', 'role'], unique=False)
+    # By hand: autogenerate can't compare expression indexes on SQLite.
+    op.create_index('ix_member_community_lower_name', 'member', ['community_id', sa.text('lower(name)')])
 
     op.create_table('community_setting',
     sa.Column('community_id', sa.Integer(), nullable=False),
@@ -108,7 +109,7 @@ def downgrade() -> None:
     op.drop_table('community_setting')
     with op.batch_alter_table('member', schema=None) as batch_op:
         batch_op.drop_index('ix_member_community_role')
-        batch_op.drop_index('ix_member_community_name')
+    op.drop_index('ix_member_community_lower_name', table_name='member')
 
     op.drop_table('member')
     op.drop_table('community')
