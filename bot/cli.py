@@ -24,6 +24,10 @@ app = typer.Typer(
 )
 db_app = typer.Typer(help="Look after copbot's database.", add_completion=False)
 app.add_typer(db_app, name="db")
+discord_app = typer.Typer(help="Set copbot up on Discord.", add_completion=False)
+app.add_typer(discord_app, name="discord")
+slack_app = typer.Typer(help="Set copbot up on Slack.", add_completion=False)
+app.add_typer(slack_app, name="slack")
 
 T = TypeVar("T")
 DbOption = Annotated[
@@ -84,6 +88,24 @@ def db_upgrade(db: DbOption = None) -> None:
     _exit(_guarded(upgrade))
 
 
+@discord_app.command("invite")
+def discord_invite() -> None:
+    """Print the invite link with the scopes and permissions copbot needs, in words too."""
+    from bot.adapters.discord.invite import describe_invite
+
+    typer.echo(describe_invite(_settings(None)))
+
+
+@slack_app.command("manifest")
+def slack_manifest() -> None:
+    """Print the Slack app manifest (YAML) generated from copbot's commands."""
+    from bot.adapters.slack.manifest import render_manifest
+    from bot.configstore import ConfigStore
+    from cogs import build_registry
+
+    typer.echo(render_manifest(build_registry(ConfigStore())))
+
+
 def _settings(db: Path | None) -> Settings:
     try:
         settings = load_settings()
@@ -96,6 +118,8 @@ def _settings(db: Path | None) -> Settings:
         stream=sys.stderr,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    for chatty in ("alembic", "apscheduler"):
+        logging.getLogger(chatty).setLevel(logging.WARNING)
     return settings
 
 
@@ -111,11 +135,11 @@ async def _console(settings: Settings) -> int:
 
 
 async def _serve(settings: Settings) -> int:
-    missing = ", ".join(settings.platforms)
-    raise ConfigError(
-        f"A token is set for {missing}, but this copbot build serves only the console "
-        "playground so far. Unset the token (or run `copbot console`) to try copbot locally."
-    )
+    from bot.runtime import build_runtime
+    from bot.serve import serve, servers_for
+
+    servers_for(settings)  # a missing front-end is a start-up error, before anything runs
+    return await serve(await build_runtime(settings))
 
 
 def _guarded(start: Callable[[], Awaitable[T]]) -> T:

@@ -1,0 +1,64 @@
+"""Serving the platforms: one process for every platform with a token, plus the scheduler."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+from collections.abc import Awaitable, Callable
+
+from bot.errors import ConfigError
+from bot.runtime import Runtime
+from config.settings import Settings
+
+log = logging.getLogger(__name__)
+
+Server = Callable[[Runtime], Awaitable[None]]
+
+
+def servers_for(settings: Settings) -> dict[str, Server]:
+    """The front-end of each platform whose token is set (imported only when needed)."""
+    found: dict[str, Server] = {}
+    for platform in settings.platforms:
+        try:
+            if platform == "discord":
+                from bot.adapters.discord import serve as serve_discord
+
+                found[platform] = serve_discord
+            elif platform == "slack":
+                from bot.adapters.slack import serve as serve_slack
+
+                found[platform] = serve_slack
+        except ImportError as error:
+            raise ConfigError(
+                f"A token is set for {platform}, but this copbot build has no {platform} "
+                f"front-end yet ({error.name}). Unset the token, or run `copbot console`."
+            ) from None
+    return found
+
+
+async def serve(runtime: Runtime) -> int:
+    """Run every front-end and the scheduler until a signal or a front-end's failure."""
+    servers = servers_for(runtime.settings)
+    # One process for every platform keeps SQLite to a single writer (DESIGN rule 8).
+    tasks = [asyncio.create_task(run(runtime), name=name) for name, run in servers.items()]
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError):
+            loop.add_signal_handler(sig, stop.set)
+    runtime.scheduler.start()
+    log.info("copbot serving %s", ", ".join(servers))
+    stopper = asyncio.create_task(stop.wait(), name="signals")
+    try:
+        done, _ = await asyncio.wait([*tasks, stopper], return_when=asyncio.FIRST_COMPLETED)
+        for task in done:
+            if task is not stopper and task.exception() is not None:
+                raise task.exception()  # type: ignore[misc]
+        return 0
+    finally:
+        for task in [*tasks, stopper]:
+            task.cancel()
+        await asyncio.gather(*tasks, stopper, return_exceptions=True)
+        await runtime.close()
