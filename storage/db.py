@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -32,15 +33,31 @@ class Database:
 
     async def check(self) -> None:
         """Connect once so an unreachable database is reported at start-up, not mid-command."""
+        self._check_sqlite_folder()
         try:
             async with self.engine.connect() as connection:
                 await connection.exec_driver_sql("SELECT 1")
         except Exception as error:  # any driver's failure to connect means the same to a user
+            reason = getattr(error, "orig", None) or error
             raise ConfigError(
-                f"copbot can't open its database at {make_url(self.url).render_as_string()}: "
-                f"{error.__class__.__name__}: {error}. Check COPBOT_DATABASE_URL "
-                "(and that its folder exists and is writable)."
+                f"copbot can't open its database at {make_url(self.url).render_as_string()} "
+                f"({reason}). Check COPBOT_DATABASE_URL, and that its folder exists and is "
+                "writable."
             ) from None
+
+    def _check_sqlite_folder(self) -> None:
+        # Checked before connecting: a failed aiosqlite connect leaves its worker thread
+        # calling back into a closed event loop at exit, which prints a traceback.
+        parsed = make_url(self.url)
+        if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+            return
+        folder = Path(parsed.database).resolve().parent
+        if not folder.is_dir() or not os.access(folder, os.W_OK):
+            raise ConfigError(
+                f"copbot can't open its database {parsed.database}: the folder {folder} does "
+                "not exist or is not writable. Create it, or point COPBOT_DATABASE_URL "
+                "(or --db) elsewhere."
+            )
 
     async def upgrade(self, revision: str = "head") -> None:
         """Bring the schema up to date with Alembic (the bot does this at start-up)."""
