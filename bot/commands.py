@@ -149,8 +149,13 @@ def action(name: str, *, level: Level = Level.MEMBER) -> Callable[..., Any]:
     return _mark(Marker("action", name, {"level": level}))
 
 
-def listener(event: Literal["member_joined", "member_left"]) -> Callable[..., Any]:
-    """Mark a cog method as a listener for a community event."""
+Event = Literal["member_joined", "member_left", "home_opened"]
+
+
+def listener(event: Event) -> Callable[..., Any]:
+    """Mark a cog method as a listener: a member joined, left, or opened their home page."""
+    # A `home_opened` listener replies with one section of the member's own page (Slack's
+    # Home tab, the console's `:home`); the sections are shown in cog order.
     return _mark(Marker("listener", event))
 
 

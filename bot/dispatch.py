@@ -15,7 +15,7 @@ from bot import render
 from bot.activity import ActivityBuffer
 from bot.binding import as_member, bind
 from bot.clock import Clock
-from bot.commands import CommandSpec, Level
+from bot.commands import CommandSpec, Event, Level
 from bot.configstore import ConfigStore
 from bot.context import Community, Context
 from bot.cooldowns import Cooldowns
@@ -152,8 +152,8 @@ class Dispatcher:
 
         return await self._execute(place, actor, body, transport, private=True)
 
-    async def emit(self, place: Place, actor: Actor, event: str, transport: Transport) -> Outcome:
-        """A community event about `actor`: "member_joined" or "member_left"."""
+    async def emit(self, place: Place, actor: Actor, event: Event, transport: Transport) -> Outcome:
+        """A community event about `actor`: joined, left, or opened their home page."""
 
         async def body(ctx: Context) -> None:
             row = await ctx.session.get(MemberRow, ctx.author.id)
@@ -165,7 +165,8 @@ class Dispatcher:
             for listener in self.registry.listeners.get(event, []):
                 await listener(ctx)
 
-        return await self._execute(place, actor, body, transport, private=False, activity=False)
+        private = event == "home_opened"  # a home page is the member's own
+        return await self._execute(place, actor, body, transport, private, activity=False)
 
     async def note_message(self, place: Place, actor: Actor) -> None:
         """A member posted: count it as activity (the text itself is never seen or stored)."""

@@ -183,6 +183,26 @@ class Intro:
         """Open the intro form from the welcome message's button."""
         await ctx.open_form("intro")
 
+    @listener("home_opened")
+    async def home(self, ctx: Context) -> None:
+        """The member's own intro on their home page, or an invitation to write one."""
+        current = await intros.current(
+            ctx.session, community_id=ctx.community.id, member_id=ctx.author.id
+        )
+        if current is None:
+            ctx.reply(
+                "**Your intro**\nYou haven't introduced yourself yet: it takes a minute, and "
+                "helps others know what you came for and what you can offer.",
+                buttons=(INTRODUCE_BUTTON,),
+            )
+            return
+        card = intro_card(ctx.author, current).split("\n", 1)[1]  # without the "👋 …" line
+        edited = f"{current.created_at:%Y-%m-%d}"
+        ctx.reply(
+            f"**Your intro** (last updated {edited})\n{card}",
+            buttons=(Button("Update my intro", "intro_open"),),
+        )
+
     @listener("member_joined")
     async def welcome(self, ctx: Context) -> None:
         """Welcome a newcomer by DM and tell them what membership means."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from bot import render
-from bot.commands import Level, Member, command
+from bot.commands import Level, Member, command, listener
 from bot.context import Context
 from bot.errors import UserError
 from config.community import CommunityConfig, RoleInfo
@@ -70,6 +70,13 @@ class Roles:
             ctx.reply(f"Nobody is a {render.safe(name or 'member')} yet.")
             return
         ctx.reply("\n".join(_role_line(r, by_role.get(r, [])) for r in order))
+
+    @listener("home_opened")
+    async def home(self, ctx: Context) -> None:
+        """The member's role and what it expects, on their home page."""
+        role = ctx.config.roles.get(ctx.author.role)
+        if role is not None:
+            ctx.reply(f"**Your role**\n{describe_role(ctx.author.role, role)}")
 
 
 def describe_role(name: str, role: RoleInfo) -> str:

@@ -30,6 +30,7 @@ META_HELP = """Meta-commands:
   :mod NAME       make NAME a moderator  :unmod NAME  make NAME a plain member
   :click N        press button N of the latest message with buttons
   :clock +3d      move time (+2h, +30m, or 2026-12-01T09:00)
+  :home           your own page (intro, role): what Slack shows in its Home tab
   :run [JOB]      run a scheduled job now (alone: list jobs)
   :quit           leave the playground
 Commands start with /: try /help."""
@@ -154,6 +155,7 @@ class Console:
             "click": self._click,
             "clock": self._clock,
             "run": self._run_job,
+            "home": self._home,
             "help": lambda _: self.note(META_HELP),
         }
         handler = handlers.get(verb)
@@ -251,6 +253,12 @@ class Console:
                 return
             self.clock.set(when if when.tzinfo else when.replace(tzinfo=UTC))
         self.note(f"The time is now {self.clock.now():%Y-%m-%d %H:%M} UTC.")
+
+    async def _home(self, arg: str) -> None:
+        transport = ConsoleTransport(self, self.acting)
+        actor = self._actor(self.acting)
+        await self.runtime.dispatcher.emit(self._place, actor, "home_opened", transport)
+        await self._fill_forms(transport, actor)
 
     async def _run_job(self, arg: str) -> None:
         jobs = self.runtime.scheduler.jobs

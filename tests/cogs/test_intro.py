@@ -148,3 +148,21 @@ async def test_welcome_falls_back_to_the_welcome_channel(driver: Driver) -> None
     await driver.join("shy")
     post = driver.transport.posts("welcome")[0]
     assert render.mentioned_ids(post.reply.text) == ["shy"]
+
+
+async def test_home_page_shows_the_intro_or_invites_one(driver: Driver, runtime: Runtime) -> None:
+    from bot.dispatch import Actor
+    from tests.conftest import PLACE
+
+    dispatcher = runtime.dispatcher
+    await dispatcher.emit(PLACE, Actor("ann", "ann"), "home_opened", driver.transport)
+    first = driver.transport.to_invoker()[0].reply
+    assert first.private and "You haven't introduced yourself yet" in first.text
+    assert first.buttons[0].action == "intro_open"
+    await driver.run("ann", INTRO)
+    driver.transport.clear()
+    await dispatcher.emit(PLACE, Actor("ann", "ann"), "home_opened", driver.transport)
+    sections = [item.reply.text for item in driver.transport.to_invoker()]
+    assert sections[0].startswith("**Your intro** (last updated 2026-11-02)")
+    assert "I teach chemistry" in sections[0]
+    assert sections[1].startswith("**Your role**\n**Member**")
