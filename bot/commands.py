@@ -67,6 +67,13 @@ class Range:
 
 
 @dataclass(frozen=True)
+class Suggest:
+    """Values for a text parameter come from a cog method `(ctx, typed) -> list[str]`."""
+
+    method: str
+
+
+@dataclass(frozen=True)
 class Param:
     """One parameter of a command, read off its signature."""
 
@@ -80,6 +87,7 @@ class Param:
     form_field: bool = False
     length: Length | None = None
     range: Range | None = None
+    suggest: str | None = None  # the cog method that offers values (Discord's autocomplete)
 
     def usage(self) -> str:
         """How the parameter is written in a usage line."""
@@ -102,6 +110,8 @@ class CommandSpec:
     cooldown: tuple[int, float] | None = None
     private: bool = False
     form: str | None = None  # name of the cog method that builds the command's Form
+    # Where a platform can't run a group's root (Discord), the root runs as this subcommand.
+    root_name: str = "run"
     callback: Callable[..., Any] | None = None
     cog: object | None = None
 
@@ -138,9 +148,16 @@ def command(
     cooldown: tuple[int, float] | None = None,
     private: bool = False,
     form: str | None = None,
+    root_name: str = "run",
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Mark a cog method as a command; the plain function is returned unchanged."""
-    options = {"level": level, "cooldown": cooldown, "private": private, "form": form}
+    options = {
+        "level": level,
+        "cooldown": cooldown,
+        "private": private,
+        "form": form,
+        "root_name": root_name,
+    }
     return _mark(Marker("command", name, options))
 
 
@@ -198,7 +215,7 @@ def _read_params(func: Callable[..., Any], *, has_form: bool) -> list[Param]:
 
 
 def _read_param(parameter: inspect.Parameter, hint: Any, *, has_form: bool) -> Param:
-    description, length, bounds = "", None, None
+    description, length, bounds, suggest = "", None, None, None
     if get_origin(hint) is Annotated:
         hint, *extras = get_args(hint)
         for extra in extras:
@@ -208,6 +225,8 @@ def _read_param(parameter: inspect.Parameter, hint: Any, *, has_form: bool) -> P
                 length = extra
             elif isinstance(extra, Range):
                 bounds = extra
+            elif isinstance(extra, Suggest):
+                suggest = extra.method
     required = parameter.default is inspect.Parameter.empty
     hint = _strip_optional(hint)
     kind, choices = _kind_of(hint)
@@ -225,6 +244,7 @@ def _read_param(parameter: inspect.Parameter, hint: Any, *, has_form: bool) -> P
         form_field=keyword_only and has_form,
         length=length,
         range=bounds,
+        suggest=suggest,
     )
 
 

@@ -23,6 +23,7 @@ from bot.errors import ParseError, UserError
 from bot.parser import parse_args, split_command
 from bot.registry import Registry
 from bot.reply import Outgoing, Reply, ToChannel, ToInvoker, ToMember, parse_custom_id
+from config.community import CommunityConfig
 from storage import communities, members
 from storage.db import Database
 from storage.models import MemberRow
@@ -167,6 +168,29 @@ class Dispatcher:
 
         private = event == "home_opened"  # a home page is the member's own
         return await self._execute(place, actor, body, transport, private, activity=False)
+
+    async def suggest(
+        self, place: Place, actor: Actor, spec: CommandSpec, param: str, typed: str
+    ) -> list[str]:
+        """Values to offer for a parameter as the member types (Discord's autocomplete)."""
+        wanted = spec.param(param)
+        if wanted is None or wanted.suggest is None:
+            return []
+        community = await self.community(place)
+        try:
+            async with self.db.session() as session:
+                ctx = await self._context(session, community, place, actor, private=True)
+                offered: list[str] = await getattr(spec.cog, wanted.suggest)(ctx, typed)
+        except Exception:
+            log.exception("suggestions for /%s %s failed", spec.name, param)
+            return []
+        return offered[:25]  # Discord shows at most 25 choices
+
+    async def config(self, place: Place) -> CommunityConfig:
+        """A community's current values, for adapters that map platform roles to levels."""
+        community = await self.community(place)
+        async with self.db.session() as session:
+            return await self.configs.get(session, community.id)
 
     async def note_message(self, place: Place, actor: Actor) -> None:
         """A member posted: count it as activity (the text itself is never seen or stored)."""

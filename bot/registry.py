@@ -57,6 +57,9 @@ class Registry:
                 raise ValueError(f"/{spec.name} is declared twice")
             if spec.form and not callable(getattr(cog, spec.form, None)):
                 raise ValueError(f"/{spec.name}: no form builder {spec.form!r} on the cog")
+            for param in spec.params:
+                if param.suggest and not callable(getattr(cog, param.suggest, None)):
+                    raise ValueError(f"/{spec.name}: no suggestion method {param.suggest!r}")
             spec.callback, spec.cog = method, cog
             self.commands[spec.path] = spec
         elif marker.kind == "action":

@@ -8,8 +8,9 @@ from typing import Literal
 from bot.commands import Member
 
 CUSTOM_ID_PREFIX = "cb"
-# Discord caps a component's custom_id at 100 characters; Slack's action_id at 255.
-CUSTOM_ID_LIMIT = 100
+# Discord caps a component's custom_id at 100 characters (Slack's action_id at 255); adapters
+# may prefix up to 28 more, e.g. the guild a DM's button belongs to.
+CUSTOM_ID_LIMIT = 72
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ import re
 from typing import Annotated
 
 from bot import render
-from bot.commands import Member, action, command, listener
+from bot.commands import Member, Suggest, action, command, listener
 from bot.context import Context
 from bot.errors import UserError
 from bot.reply import Button, Field, Form
@@ -47,7 +47,7 @@ class Intro:
             }
         )
 
-    @command(form="intro_form", private=True, cooldown=(5, 60.0))
+    @command(form="intro_form", private=True, cooldown=(5, 60.0), root_name="write")
     async def intro(
         self,
         ctx: Context,
@@ -130,10 +130,20 @@ class Intro:
     async def members(
         self,
         ctx: Context,
-        interest: Annotated[str | None, "Only members with this interest"] = None,
+        interest: Annotated[
+            str | None, "Only members with this interest", Suggest("interest_names")
+        ] = None,
     ) -> None:
         """Browse the member directory, optionally by interest."""
         await self._directory(ctx, interest, page=1)
+
+    async def interest_names(self, ctx: Context, typed: str) -> list[str]:
+        """Interests members share, the most common first, that contain what was typed."""
+        popular = await intros.popular_interests(
+            ctx.session, community_id=ctx.community.id, limit=100
+        )
+        typed = _normalise_tag(typed)
+        return [tag for tag, _ in popular if typed in tag]
 
     @action("members_page")
     async def members_page(self, ctx: Context, arg: str) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from bot import render
-from bot.commands import Level, Member, command, listener
+from bot.commands import Level, Member, Suggest, command, listener
 from bot.context import Context
 from bot.errors import UserError
 from config.community import CommunityConfig, RoleInfo
@@ -20,7 +20,9 @@ class Roles:
 
     @command("expectations", private=True)
     async def expectations(
-        self, ctx: Context, role: Annotated[str | None, "One role (all if empty)"] = None
+        self,
+        ctx: Context,
+        role: Annotated[str | None, "One role (all if empty)", Suggest("role_names")] = None,
     ) -> None:
         """What each role means, commits to, and how to step into it."""
         config = ctx.config
@@ -33,7 +35,7 @@ class Roles:
         self,
         ctx: Context,
         member: Annotated[Member, "Whose role to change"],
-        role: Annotated[str, "The new role"],
+        role: Annotated[str, "The new role", Suggest("role_names")],
     ) -> None:
         """Change a member's role and announce it."""
         name = _known_role(ctx.config, role)
@@ -56,7 +58,9 @@ class Roles:
 
     @command("role list", private=True)
     async def role_list(
-        self, ctx: Context, role: Annotated[str | None, "Only this role"] = None
+        self,
+        ctx: Context,
+        role: Annotated[str | None, "Only this role", Suggest("role_names")] = None,
     ) -> None:
         """Show who holds which role, so the community's leaders are visible."""
         name = _known_role(ctx.config, role) if role else None
@@ -70,6 +74,10 @@ class Roles:
             ctx.reply(f"Nobody is a {render.safe(name or 'member')} yet.")
             return
         ctx.reply("\n".join(_role_line(r, by_role.get(r, [])) for r in order))
+
+    async def role_names(self, ctx: Context, typed: str) -> list[str]:
+        """The community's roles that start with what was typed."""
+        return [name for name in ctx.config.roles if name.startswith(typed.strip().lower())]
 
     @listener("home_opened")
     async def home(self, ctx: Context) -> None:

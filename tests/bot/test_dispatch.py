@@ -265,3 +265,16 @@ async def test_commands_count_as_activity_and_messages_are_buffered(
         rows = {r.name: r for r in (await session.exec(select(MemberRow))).all()}
     assert rows["dee"].active_days == 1 and rows["ann"].last_active_at is not None
     assert "bot" not in rows
+
+
+async def test_suggestions_come_from_the_cog_and_failures_are_quiet(runtime) -> None:  # type: ignore[no-untyped-def]
+    dispatcher = runtime.dispatcher
+    spec = runtime.registry.command("role set")
+    actor = Actor("ann", "ann")
+    assert await dispatcher.suggest(PLACE, actor, spec, "role", "le") == ["leader"]
+    assert await dispatcher.suggest(PLACE, actor, spec, "member", "x") == []
+    members = runtime.registry.command("members")
+    await dispatcher.run_line(
+        PLACE, actor, '/intro about=a goals=b interests="oer, art"', RecordingTransport()
+    )
+    assert await dispatcher.suggest(PLACE, actor, members, "interest", "O") == ["oer"]

@@ -1,0 +1,63 @@
+"""The benchmarks still run end to end at tiny sizes (figures are printed, never asserted)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bench import activity, commands
+
+
+async def test_commands_bench_runs_every_command_through_dispatch(tmp_path: Path) -> None:
+    report = await commands.run(members=200, commands=50, db=tmp_path / "c.db", seed_value=1)
+
+    assert [len(t.latencies) for t in (report.reads, report.writes, report.bare)] == [50, 50, 50]
+    # Warm-up and timed runs: one reply per read, a card and a thanks per write.
+    assert report.delivered == (commands.WARMUP + 50) * 3
+    assert report.ratio > 0
+
+
+async def test_commands_bench_survives_the_cooldown_with_few_members(tmp_path: Path) -> None:
+    # 60 writes from 10 members is 6 each: over the 5-per-minute cooldown without the clock moves.
+    report = await commands.run(members=10, commands=50, db=tmp_path / "c.db", seed_value=2)
+
+    assert len(report.writes.latencies) == 50
+
+
+def test_commands_main_prints_the_goals(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    argv = ["--members", "50", "--commands", "5", "--db", str(tmp_path / "c.db")]
+
+    assert commands.main(argv) == 0
+    out = capsys.readouterr().out
+    assert "bare ORM insert" in out
+    assert out.count("PASS") + out.count("MISS") == 3
+
+
+def test_commands_main_refuses_an_existing_database(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    existing = tmp_path / "c.db"
+    existing.touch()
+
+    assert commands.main(["--members", "5", "--commands", "1", "--db", str(existing)]) == 1
+    assert "fresh" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("known", [False, True])
+async def test_activity_bench_writes_and_verifies_every_member(tmp_path: Path, known: bool) -> None:
+    report = await activity.run(
+        events=2_000, members=300, flush_every=500, db=tmp_path / "a.db", seed_value=1, known=known
+    )
+
+    assert report.checked == 300  # 2,000 picks from 300 members miss none with this seed
+    assert report.commits == 4
+
+
+def test_activity_main_prints_the_goal(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    argv = ["--events", "500", "--members", "50", "--db", str(tmp_path / "a.db")]
+
+    assert activity.main(argv) == 0
+    out = capsys.readouterr().out
+    assert "events per second" in out
+    assert out.count("PASS") + out.count("MISS") == 1
