@@ -15,9 +15,11 @@ STRING, INTEGER, BOOLEAN, USER, CHANNEL, ROLE, MENTIONABLE, NUMBER = 3, 4, 5, 6,
 
 
 def base_payload(
-    state: FakeState, kind: int, guild_id: int, channel_id: int, user: FakeUser
+    state: FakeState, kind: int, guild_id: int | None, channel_id: int, user: FakeUser
 ) -> dict[str, Any]:
-    """Fields every guild interaction carries."""
+    """Fields every guild interaction carries (a DM's when `guild_id` is None)."""
+    if guild_id is None:
+        return _dm_payload(state, kind, channel_id, user)
     g = state.guild(guild_id)
     if user.id not in g.members:
         raise DriverError(f"user {user.id} is not a member of guild {guild_id}")
@@ -45,13 +47,36 @@ def base_payload(
     }
 
 
+def _dm_payload(state: FakeState, kind: int, channel_id: int, user: FakeUser) -> dict[str, Any]:
+    # In a DM there is no guild and no member: `user` stands alone (context 1, BOT_DM).
+    channel = state.dm_channel(user.id)
+    if channel.id != channel_id:
+        raise DriverError(f"channel {channel_id} is not the DM channel of user {user.id}")
+    return {
+        "id": str(snowflake()),
+        "application_id": str(state.app_id),
+        "type": kind,
+        "token": "aW50ZXJhY3Rpb24" + secrets.token_urlsafe(48),
+        "version": 1,
+        "channel_id": str(channel_id),
+        "channel": payloads.channel(channel),
+        "user": payloads.user(user),
+        "app_permissions": "0",
+        "locale": "en-US",
+        "entitlements": [],
+        "authorizing_integration_owners": {"0": str(user.id)},
+        "context": 1,
+        "attachment_size_limit": 10_485_760,
+    }
+
+
 def record_for(payload: dict[str, Any], user: FakeUser) -> InteractionRecord:
     """Wrap a payload in the record the callback routes look up."""
     return InteractionRecord(
         id=int(payload["id"]),
         token=payload["token"],
         type=payload["type"],
-        guild_id=int(payload["guild_id"]),
+        guild_id=int(payload["guild_id"]) if "guild_id" in payload else None,
         channel_id=int(payload["channel_id"]),
         user_id=user.id,
         payload=payload,
@@ -80,6 +105,31 @@ def slash_data(
     if collected:
         data["resolved"] = collected
     return data
+
+
+def autocomplete_data(
+    state: FakeState, guild_id: int, name: str, option: str, typed: str
+) -> dict[str, Any]:
+    """`data` of an autocomplete interaction: the option being typed is marked focused."""
+    top, *path = name.split()
+    command = state.find_command(guild_id, top)
+    if command is None:
+        raise DriverError(f"no slash command {top!r} registered")
+    schema: list[dict[str, Any]] = command.get("options", [])
+    options: list[dict[str, Any]] = [{"name": option, "type": 3, "value": typed, "focused": True}]
+    wrappers = []
+    for sub in path:
+        entry = next((o for o in schema if o["name"] == sub), None)
+        if entry is None:
+            raise DriverError(f"unknown subcommand {sub!r}")
+        wrappers.append(entry)
+        schema = entry.get("options", [])
+    target = next((o for o in schema if o["name"] == option), None)
+    if target is None or not target.get("autocomplete"):
+        raise DriverError(f"option {option!r} of /{name} has no autocomplete")
+    for entry in reversed(wrappers):
+        options = [{"name": entry["name"], "type": entry["type"], "options": options}]
+    return {"id": command["id"], "name": top, "type": 1, "options": options}
 
 
 def _build_options(

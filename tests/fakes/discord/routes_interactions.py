@@ -32,10 +32,12 @@ if TYPE_CHECKING:
     from .server import FakeDiscord
 
 MESSAGE, DEFERRED_MESSAGE, DEFERRED_UPDATE, UPDATE_MESSAGE, MODAL = 4, 5, 6, 7, 9
+AUTOCOMPLETE_RESULT = 8
 # Which callback types Discord accepts for each interaction type.
 ALLOWED_CALLBACKS = {
     2: {MESSAGE, DEFERRED_MESSAGE, MODAL},  # APPLICATION_COMMAND
     3: {MESSAGE, DEFERRED_MESSAGE, DEFERRED_UPDATE, UPDATE_MESSAGE, MODAL},  # MESSAGE_COMPONENT
+    4: {AUTOCOMPLETE_RESULT},  # APPLICATION_COMMAND_AUTOCOMPLETE
     5: {MESSAGE, DEFERRED_MESSAGE, DEFERRED_UPDATE, UPDATE_MESSAGE},  # MODAL_SUBMIT
 }
 
@@ -184,9 +186,24 @@ def _apply_callback(
             state.edit_message(message, data or {})
         record.original_message_id = message.id
         return message if kind == UPDATE_MESSAGE else None
+    if kind == AUTOCOMPLETE_RESULT:
+        _validate_choices(data or {})
+        return None
     validate_modal(data)
     record.modal = data
     return None
+
+
+def _validate_choices(data: dict[str, Any]) -> None:
+    # Discord allows at most 25 suggestions, each named with 1 to 100 characters.
+    errors = FormErrors(("data",))
+    choices = data.get("choices")
+    if not isinstance(choices, list) or len(choices) > 25:
+        errors.add(("choices",), "BASE_TYPE_MAX_LENGTH", "Must be a list of 25 or fewer.")
+    for index, choice in enumerate(choices or []):
+        if not 1 <= len(str(choice.get("name", ""))) <= 100:
+            errors.add(("choices", index, "name"), "BASE_TYPE_BAD_LENGTH", "Must be 1-100.")
+    errors.raise_if_any()
 
 
 def _callback_response(
@@ -197,7 +214,7 @@ def _callback_response(
         "id": str(record.id),
         "type": record.type,
         "channel_id": str(record.channel_id),
-        "guild_id": str(record.guild_id),
+        **({"guild_id": str(record.guild_id)} if record.guild_id else {}),
     }
     body: dict[str, Any] = {"interaction": interaction}
     if message is not None:

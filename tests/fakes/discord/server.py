@@ -6,7 +6,6 @@ import asyncio
 import re
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from typing import Any
 
 from aiohttp import web
@@ -26,44 +25,10 @@ from .models import (
     RecordedRequest,
     snowflake,
 )
-from .state import FakeState, InteractionRecord
+from .sent import SentInteraction
+from .state import FakeState
 
 UserLike = FakeUser | int | str
-
-
-@dataclass
-class SentInteraction:
-    """Handle for a dispatched interaction; await `callback()` for the bot's answer."""
-
-    fake: FakeDiscord
-    record: InteractionRecord
-
-    @property
-    def id(self) -> int:
-        """The interaction id."""
-        return self.record.id
-
-    @property
-    def token(self) -> str:
-        """The interaction token (also the follow-up webhook token)."""
-        return self.record.token
-
-    @property
-    def payload(self) -> dict[str, Any]:
-        """The INTERACTION_CREATE `d` as sent."""
-        return self.record.payload
-
-    async def callback(self, timeout: float = 2.0) -> dict[str, Any]:
-        """Wait for the interaction callback body."""
-        return await self.fake.wait_for_callback(self.id, timeout)
-
-    def response_message(self) -> RecordedMessage | None:
-        """The message the initial response created or updated, if any."""
-        return self.fake.state.messages.get(self.record.original_message_id or 0)
-
-    def followups(self) -> list[RecordedMessage]:
-        """Follow-up messages sent through the interaction webhook."""
-        return [self.fake.state.messages[i] for i in self.record.followup_ids]
 
 
 class FakeDiscord:
@@ -299,7 +264,7 @@ class FakeDiscord:
 
     async def click(
         self,
-        guild_id: int,
+        guild_id: int | None,
         channel_id: int,
         user: UserLike,
         custom_id: str,
@@ -314,10 +279,24 @@ class FakeDiscord:
         )
         return await self._dispatch_interaction(payload, u, source_message_id=message_id)
 
-    async def submit_modal(
-        self, guild_id: int, channel_id: int, user: UserLike, custom_id: str, values: dict[str, str]
+    async def autocomplete(
+        self, guild_id: int, channel_id: int, user: UserLike, name: str, option: str, typed: str
     ) -> SentInteraction:
-        """Submit the last modal with `custom_id` the bot showed this user."""
+        """Type into an autocomplete option of a registered command."""
+        u = self.state.ensure_user(user)
+        payload = interactions.base_payload(self.state, 4, guild_id, channel_id, u)
+        payload["data"] = interactions.autocomplete_data(self.state, guild_id, name, option, typed)
+        return await self._dispatch_interaction(payload, u)
+
+    async def submit_modal(
+        self,
+        guild_id: int | None,
+        channel_id: int,
+        user: UserLike,
+        custom_id: str,
+        values: dict[str, str],
+    ) -> SentInteraction:
+        """Submit the last modal with `custom_id` the bot showed this user (None: in a DM)."""
         u = self.state.ensure_user(user)
         shown = [
             r

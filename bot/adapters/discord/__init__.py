@@ -1,0 +1,86 @@
+"""The Discord front-end: every command native on Discord through discord.py."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+
+import discord
+import yarl
+from discord.gateway import DiscordWebSocket
+
+from bot.adapters.discord.client import CopbotClient
+from bot.errors import ConfigError
+from bot.runtime import Runtime
+
+log = logging.getLogger(__name__)
+
+
+def point_at(api_base: str, gateway_url: str) -> None:
+    """Aim discord.py at Discord (or a proxy, or a local stand-in), as the settings say."""
+    discord.http.Route.BASE = api_base.rstrip("/")
+    DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(gateway_url)
+
+
+class DiscordFrontEnd:
+    """Starts and stops the client; `serve` runs it until cancelled."""
+
+    def __init__(self, runtime: Runtime, **client_options: object) -> None:
+        settings = runtime.settings
+        if settings.discord_token is None:
+            raise ConfigError("DISCORD_TOKEN is not set.")
+        point_at(settings.discord_api_base, settings.discord_gateway_url)
+        self._token = settings.discord_token.get_secret_value().strip()
+        self.client = CopbotClient(
+            runtime.dispatcher,
+            runtime.registry,
+            dev_guild=settings.discord_guild,
+            **client_options,  # type: ignore[arg-type]
+        )
+        self._task: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        """Log in and connect in the background; returns once the commands are synced."""
+        self._task = asyncio.create_task(self._run(), name="discord")
+        synced = asyncio.create_task(self.client.synced.wait())
+        done, _ = await asyncio.wait([self._task, synced], return_when=asyncio.FIRST_COMPLETED)
+        if self._task in done:
+            synced.cancel()
+            self._task.result()
+
+    async def _run(self) -> None:
+        try:
+            await self.client.start(self._token)
+        except discord.LoginFailure:
+            raise ConfigError(
+                "Discord refused DISCORD_TOKEN: copy the bot's token again."
+            ) from None
+        except discord.PrivilegedIntentsRequired:
+            raise ConfigError(
+                "Discord refused the Server Members intent: turn it on in the Developer Portal "
+                "(your application → Bot → Privileged Gateway Intents)."
+            ) from None
+
+    async def wait(self) -> None:
+        """Until the client stops."""
+        if self._task is not None:
+            await self._task
+
+    async def close(self) -> None:
+        """Disconnect cleanly."""
+        await self.client.close()
+        if self._task is not None:
+            with contextlib.suppress(Exception, asyncio.CancelledError):
+                await asyncio.wait_for(self._task, 10)
+
+
+async def serve(runtime: Runtime) -> None:
+    """Run copbot on Discord until cancelled."""
+    front = DiscordFrontEnd(runtime)
+    try:
+        await front.start()
+        log.info("connected to Discord as %s", front.client.user)
+        await front.wait()
+    finally:
+        await front.close()

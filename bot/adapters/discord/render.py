@@ -1,0 +1,121 @@
+"""Neutral replies as Discord messages: content within limits, safe mentions, buttons, modals."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import discord
+
+from bot import render
+from bot.reply import Button, Form
+
+CONTENT_LIMIT = 2000
+MAX_BUTTONS = 25  # five rows of five
+MAX_INPUTS = 5
+_STYLES = {
+    "primary": discord.ButtonStyle.primary,
+    "secondary": discord.ButtonStyle.secondary,
+    "success": discord.ButtonStyle.success,
+    "danger": discord.ButtonStyle.danger,
+}
+DM_PREFIX = "g"  # a DM's buttons carry their guild: g<guild id>|<neutral custom id>
+
+
+def chunks(text: str) -> list[str]:
+    """Discord content in pieces of at most 2,000 characters, split at line breaks."""
+    content = render.to_discord(text)
+    pieces: list[str] = []
+    current = ""
+    for line in content.split("\n"):
+        while len(line) > CONTENT_LIMIT:
+            if current:
+                pieces.append(current)
+                current = ""
+            pieces.append(line[:CONTENT_LIMIT])
+            line = line[CONTENT_LIMIT:]
+        candidate = f"{current}\n{line}" if current else line
+        if len(candidate) > CONTENT_LIMIT:
+            pieces.append(current)
+            candidate = line
+        current = candidate
+    pieces.append(current)
+    return [piece for piece in pieces if piece.strip()] or ["\u200b"]
+
+
+def allowed_mentions(text: str) -> discord.AllowedMentions:
+    """Only the members the bot means to mention may be pinged; never everyone or a role."""
+    users = [discord.Object(int(i)) for i in render.mentioned_ids(text) if i.isdigit()]
+    return discord.AllowedMentions(everyone=False, roles=False, replied_user=False, users=users)
+
+
+def view(buttons: tuple[Button, ...], *, guild_id: int | None = None) -> discord.ui.View:
+    """A view of the buttons; presses are routed by custom id, so it is never stored."""
+    shown = discord.ui.View(timeout=None)
+    for button in buttons[:MAX_BUTTONS]:
+        custom_id = button.custom_id
+        if guild_id is not None:
+            custom_id = f"{DM_PREFIX}{guild_id}|{custom_id}"
+        shown.add_item(
+            discord.ui.Button(
+                label=render.clip(button.label, 80),
+                custom_id=custom_id,
+                style=_STYLES[button.style],
+            )
+        )
+    # A stopped view still renders, but discord.py keeps no state for it: copbot routes every
+    # press itself, which is what keeps buttons working after a restart.
+    shown.stop()
+    return shown
+
+
+def split_custom_id(custom_id: str) -> tuple[int | None, str]:
+    """The guild a DM button belongs to (None in a guild) and the neutral custom id."""
+    if custom_id.startswith(DM_PREFIX) and "|" in custom_id:
+        guild, _, neutral = custom_id.partition("|")
+        if guild[1:].isdigit():
+            return int(guild[1:]), neutral
+    return None, custom_id
+
+
+def modal(form: Form, *, guild_id: int | None = None) -> discord.ui.Modal:
+    """A form as a modal: Discord allows a 45-character title and five inputs."""
+    custom_id = f"form:{form.command}" + (f"@{guild_id}" if guild_id is not None else "")
+    shown = discord.ui.Modal(title=render.clip(form.title, 45), custom_id=custom_id, timeout=900)
+    # Trim deliberately: optional fields go first when a form has more than five.
+    fields = list(form.fields)
+    while len(fields) > MAX_INPUTS:
+        optional = [f for f in fields if not f.required]
+        fields.remove(optional[-1] if optional else fields[-1])
+    for field in fields:
+        limit = min(field.max_length, 4000)
+        text_input: discord.ui.TextInput[Any] = discord.ui.TextInput(
+            custom_id=field.name,
+            style=discord.TextStyle.paragraph if field.paragraph else discord.TextStyle.short,
+            placeholder=render.clip(field.placeholder, 100) or None,
+            default=field.value[:limit] or None,
+            required=field.required,
+            max_length=limit,
+        )
+        shown.add_item(discord.ui.Label(text=render.clip(field.label, 45), component=text_input))
+    return shown
+
+
+def form_target(custom_id: str) -> tuple[str, int | None] | None:
+    """The command a submitted modal runs, and its guild when submitted from a DM."""
+    if not custom_id.startswith("form:"):
+        return None
+    command, _, guild = custom_id.removeprefix("form:").partition("@")
+    return command, int(guild) if guild.isdigit() else None
+
+
+def submitted_values(components: list[dict[str, Any]]) -> dict[str, str]:
+    """Text inputs' values from a modal submission, in either of Discord's layouts."""
+    values: dict[str, str] = {}
+    for component in components:
+        inner = component.get("components") or (
+            [component["component"]] if "component" in component else []
+        )
+        for item in inner:
+            if "custom_id" in item and "value" in item:
+                values[item["custom_id"]] = item["value"] or ""
+    return values

@@ -1,0 +1,116 @@
+"""A running copbot on Discord: the real front-end and discord.py against the local stand-in."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Any
+
+import discord
+import pytest
+from discord.gateway import DiscordWebSocket
+
+from bot.adapters.discord import DiscordFrontEnd
+from bot.clock import ManualClock
+from bot.runtime import Runtime, build_runtime
+from config.settings import Settings
+from tests.conftest import START
+from tests.fakes import discord as fd
+
+TOKEN = "MTAxMjM0NTY3ODkwMTIzNDU2.GhIjKl.abcdefghijklmnopqrstuvwxyz0123"
+
+
+@dataclass
+class DiscordEnv:
+    """The stand-in, the bot's runtime and front-end, and a guild with a few people."""
+
+    fake: fd.FakeDiscord
+    runtime: Runtime
+    front: DiscordFrontEnd
+    guild: fd.FakeGuild
+    alice: fd.FakeUser
+    bob: fd.FakeUser
+    mod: fd.FakeUser
+    general: int
+    introductions: int
+    welcome: int
+
+    async def slash(
+        self, user: fd.FakeUser, name: str, guild: fd.FakeGuild | None = None, **options: Any
+    ) -> fd.SentInteraction:
+        """Run a slash command in #general and wait for its first answer."""
+        guild = guild or self.guild
+        channel = next(iter(guild.channels)) if guild is not self.guild else self.general
+        sent = await self.fake.slash(guild.id, channel, user, name, options)
+        await sent.callback(timeout=5)
+        return sent
+
+    async def eventually(self, check: Any, timeout: float = 3.0) -> Any:
+        """Poll until `check()` is truthy (for what the bot does after answering)."""
+        for _ in range(int(timeout / 0.01)):
+            result = check()
+            if result:
+                return result
+            await asyncio.sleep(0.01)
+        raise AssertionError("the bot never got there")
+
+    async def settle(self) -> None:
+        """Let the bot finish what it does after answering (posts, follow-ups)."""
+        for _ in range(20):
+            await asyncio.sleep(0.01)
+
+
+async def start_env(
+    monkeypatch: pytest.MonkeyPatch, fake: fd.FakeDiscord, *, db_url: str
+) -> tuple[Runtime, DiscordFrontEnd]:
+    """Build the runtime and connect the real front-end to the stand-in."""
+    # The front-end points discord.py at the stand-in; monkeypatch puts Discord back after.
+    monkeypatch.setattr(discord.http.Route, "BASE", discord.http.Route.BASE)
+    monkeypatch.setattr(DiscordWebSocket, "DEFAULT_GATEWAY", DiscordWebSocket.DEFAULT_GATEWAY)
+    settings = Settings(
+        database_url=db_url,
+        discord_token=TOKEN,
+        discord_api_base=f"{fake.url}/api/v10",
+        discord_gateway_url=fake.gateway_url,
+    )
+    runtime = await build_runtime(settings, clock=ManualClock(START, frozen=True), migrate=False)
+    front = DiscordFrontEnd(runtime, guild_ready_timeout=0.05)
+    await front.start()
+    await asyncio.wait_for(front.client.wait_until_ready(), 5)
+    return runtime, front
+
+
+async def make_guild(fake: fd.FakeDiscord, name: str) -> tuple[fd.FakeGuild, dict[str, int]]:
+    """A guild the bot can post in, with the channels copbot's defaults name."""
+    guild = await fake.add_guild(name, bot_permissions=fd.Perm.VIEW_CHANNEL | fd.Perm.SEND_MESSAGES)
+    channels = {"general": next(iter(guild.channels))}
+    for channel in ("introductions", "welcome"):
+        channels[channel] = (await fake.add_channel(guild.id, channel)).id
+    return guild, channels
+
+
+@pytest.fixture
+async def env(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[DiscordEnv]:
+    """A connected copbot with alice, bob and a moderator (by the Moderator role)."""
+    async with fd.FakeDiscord(token=TOKEN) as fake:
+        guild, channels = await make_guild(fake, "Chemistry Educators")
+        alice = await fake.add_member(guild.id, "alice")
+        bob = await fake.add_member(guild.id, "bob")
+        moderators = await fake.add_role(guild.id, "Moderator")
+        mod = await fake.add_member(guild.id, "mod", roles=[moderators.id])
+        runtime, front = await start_env(monkeypatch, fake, db_url="sqlite+aiosqlite:///:memory:")
+        try:
+            yield DiscordEnv(
+                fake,
+                runtime,
+                front,
+                guild,
+                alice,
+                bob,
+                mod,
+                **channels,  # type: ignore[arg-type]
+            )
+        finally:
+            await front.close()
+            await runtime.close()
