@@ -28,11 +28,10 @@ async def bind(
         else:
             values[param.name] = param.default
     if spec.form is not None:
-        form: Form = await getattr(spec.cog, spec.form)(ctx)
-        fields = _form_values(spec, form, raw, submitted=submitted)
+        fields = _form_values(spec, spec.form, raw, submitted=submitted)
         if fields is None:
             given = {k: str(v) for k, v in raw.items() if v not in (None, "")}
-            ctx.show_form(form.prefilled(given))
+            ctx.show_form(await ctx.form_for(spec, given))
             return None
         values.update(fields)
     for name, value in values.items():

@@ -8,9 +8,12 @@ import types
 import typing
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Annotated, Any, Literal, Union, get_args, get_origin
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Union, get_args, get_origin
 
 from bot.errors import ParseError
+
+if TYPE_CHECKING:
+    from bot.reply import Form
 
 
 class Level(enum.IntEnum):
@@ -109,7 +112,8 @@ class CommandSpec:
     level: Level = Level.MEMBER
     cooldown: tuple[int, float] | None = None
     private: bool = False
-    form: str | None = None  # name of the cog method that builds the command's Form
+    form: Form | None = None  # shown when its fields are not all given; submitting runs this
+    prefill: str | None = None  # a cog method `(ctx) -> dict` with the form's current values
     # Where a platform can't run a group's root (Discord), the root runs as this subcommand.
     root_name: str = "run"
     callback: Callable[..., Any] | None = None
@@ -147,7 +151,8 @@ def command(
     level: Level = Level.MEMBER,
     cooldown: tuple[int, float] | None = None,
     private: bool = False,
-    form: str | None = None,
+    form: Form | None = None,
+    prefill: str | None = None,
     root_name: str = "run",
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Mark a cog method as a command; the plain function is returned unchanged."""
@@ -156,6 +161,7 @@ def command(
         "cooldown": cooldown,
         "private": private,
         "form": form,
+        "prefill": prefill,
         "root_name": root_name,
     }
     return _mark(Marker("command", name, options))

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.clock import Clock
-from bot.commands import Level, Member
+from bot.commands import CommandSpec, Level, Member
 from bot.reply import Button, Form, FormRequest, Outbox, Reply, ToChannel, ToInvoker, ToMember
 from config.community import CommunityConfig
 
@@ -74,12 +74,17 @@ class Context:
         self.outbox.add(FormRequest(form))
 
     async def open_form(self, command_name: str) -> None:
-        """Show the form of a command, prefilled as that command builds it."""
+        """Show the form of a command, prefilled with the values it keeps."""
         spec = self.registry.command(command_name)
         if spec is None or spec.form is None:
             raise LookupError(f"/{command_name} has no form")
-        form: Form = await getattr(spec.cog, spec.form)(self)
-        self.show_form(form)
+        self.show_form(await self.form_for(spec))
+
+    async def form_for(self, spec: CommandSpec, given: dict[str, str] | None = None) -> Form:
+        """A command's form with its current values, and what was just typed, filled in."""
+        assert spec.form is not None
+        current = await getattr(spec.cog, spec.prefill)(self) if spec.prefill else {}
+        return spec.form.prefilled({**current, **(given or {})})
 
     @property
     def is_moderator(self) -> bool:

@@ -55,8 +55,8 @@ class Registry:
             spec = build_spec(method.__func__, marker)  # type: ignore[attr-defined]
             if spec.path in self.commands:
                 raise ValueError(f"/{spec.name} is declared twice")
-            if spec.form and not callable(getattr(cog, spec.form, None)):
-                raise ValueError(f"/{spec.name}: no form builder {spec.form!r} on the cog")
+            if spec.form is not None:
+                _check_form(spec, cog)
             for param in spec.params:
                 if param.suggest and not callable(getattr(cog, param.suggest, None)):
                     raise ValueError(f"/{spec.name}: no suggestion method {param.suggest!r}")
@@ -95,3 +95,13 @@ class Registry:
     def cog_of(self, spec: CommandSpec) -> str:
         """The name of the cog a command belongs to, for grouping help."""
         return type(spec.cog).__name__
+
+
+def _check_form(spec: CommandSpec, cog: object) -> None:
+    assert spec.form is not None
+    fields = {field.name for field in spec.form.fields}
+    params = {param.name for param in spec.params if param.form_field}
+    if spec.form.command != spec.name or fields != params:
+        raise ValueError(f"/{spec.name}: its form must run it and have its keyword-only fields")
+    if spec.prefill and not callable(getattr(cog, spec.prefill, None)):
+        raise ValueError(f"/{spec.name}: no prefill method {spec.prefill!r} on the cog")

@@ -31,23 +31,27 @@ INTRODUCE_BUTTON = Button("Introduce yourself", "intro_open", style="primary")
 class Intro:
     """Introduce yourself and find people by what they care about."""
 
-    async def intro_form(self, ctx: Context) -> Form:
-        """The intro form, prefilled with the member's current intro when they have one."""
+    async def intro_prefill(self, ctx: Context) -> dict[str, str]:
+        """The member's current intro, so the form opens with it."""
         current = await intros.current(
             ctx.session, community_id=ctx.community.id, member_id=ctx.author.id
         )
         if current is None:
-            return INTRO_FORM
-        return INTRO_FORM.prefilled(
-            {
-                "about": current.about,
-                "goals": current.goals,
-                "interests": current.interests,
-                "can_help": current.can_help,
-            }
-        )
+            return {}
+        return {
+            "about": current.about,
+            "goals": current.goals,
+            "interests": current.interests,
+            "can_help": current.can_help,
+        }
 
-    @command(form="intro_form", private=True, cooldown=(5, 60.0), root_name="write")
+    @command(
+        form=INTRO_FORM,
+        prefill="intro_prefill",
+        private=True,
+        cooldown=(5, 60.0),
+        root_name="write",
+    )
     async def intro(
         self,
         ctx: Context,
@@ -68,6 +72,7 @@ class Intro:
             member_id=ctx.author.id,
             draft=draft,
             now=ctx.now(),
+            replaces=previous,
         )
         ctx.post(ctx.config.intro_channel, intro_card(ctx.author, saved, updated=bool(previous)))
         channel = render.safe(ctx.config.intro_channel)

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import bindparam, update
+from sqlalchemy import bindparam, insert, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -41,20 +41,21 @@ async def _apply_community(
     session: AsyncSession, community_id: int, batch: dict[str, Activity], default_role: str
 ) -> int:
     known = await _known_members(session, community_id, list(batch))
-    updates = []
+    updates, inserts = [], []
     for external_id, entry in batch.items():
         found = known.get(external_id)
         if found is None:
-            session.add(
-                MemberRow(
-                    community_id=community_id,
-                    external_id=external_id,
-                    name=entry.name[:100],
-                    role=default_role,
-                    last_active_at=entry.last_at,
-                    last_active_on=max(entry.days),
-                    active_days=len(entry.days),
-                )
+            inserts.append(
+                {
+                    "community_id": community_id,
+                    "external_id": external_id,
+                    "name": entry.name[:100],
+                    "role": default_role,
+                    "is_bot": False,
+                    "last_active_at": entry.last_at,
+                    "last_active_on": max(entry.days),
+                    "active_days": len(entry.days),
+                }
             )
             continue
         member_id, last_on, days = found
@@ -67,6 +68,10 @@ async def _apply_community(
                 "days": days + new_days,
             }
         )
+    connection = await session.connection()
+    if inserts:
+        # One executemany, not an INSERT … RETURNING per member: their ids aren't needed here.
+        await connection.execute(insert(MemberRow), inserts)
     if updates:
         statement = (
             update(MemberRow)
@@ -77,7 +82,6 @@ async def _apply_community(
                 active_days=bindparam("days"),
             )
         )
-        connection = await session.connection()
         await connection.execute(statement, updates)
     return len(batch)
 

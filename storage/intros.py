@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, func, update
+from sqlalchemy import delete, func
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -24,18 +24,24 @@ class IntroDraft:
 
 
 async def save(
-    session: AsyncSession, *, community_id: int, member_id: int, draft: IntroDraft, now: datetime
+    session: AsyncSession,
+    *,
+    community_id: int,
+    member_id: int,
+    draft: IntroDraft,
+    now: datetime,
+    replaces: IntroRow | None,
 ) -> IntroRow:
-    """Store a new version of a member's intro; the earlier ones stay as history."""
-    await session.exec(
-        update(IntroRow)
-        .where(
-            col(IntroRow.community_id) == community_id,
-            col(IntroRow.member_id) == member_id,
-            col(IntroRow.is_current).is_(True),
+    """Store a new version of a member's intro; `replaces` (their current one) becomes history."""
+    if replaces is not None:
+        replaces.is_current = False
+        session.add(replaces)
+        await session.exec(
+            delete(InterestRow).where(
+                col(InterestRow.community_id) == community_id,
+                col(InterestRow.member_id) == member_id,
+            )
         )
-        .values(is_current=False)
-    )
     intro = IntroRow(
         community_id=community_id,
         member_id=member_id,
@@ -47,12 +53,6 @@ async def save(
         created_at=now,
     )
     session.add(intro)
-    await session.exec(
-        delete(InterestRow).where(
-            col(InterestRow.community_id) == community_id,
-            col(InterestRow.member_id) == member_id,
-        )
-    )
     for tag in draft.interests:
         session.add(InterestRow(community_id=community_id, tag=tag, member_id=member_id, since=now))
     await session.flush()

@@ -70,11 +70,7 @@ class Probe:
         ctx.dm(member, "hello", fallback_channel="welcome")
         ctx.after_commit.append(lambda: self.committed.append(member.name))
 
-    async def note_form(self, ctx: Context) -> Form:
-        """The note form."""
-        return NOTE_FORM
-
-    @command("note", form="note_form")
+    @command("note", form=NOTE_FORM)
     async def note(self, ctx: Context, *, title: str, body: str = "") -> None:
         """Take a note."""
         ctx.reply(f"noted {title}|{body}")

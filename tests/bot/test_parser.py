@@ -31,7 +31,8 @@ THANK = build_spec(
     Marker("command", "thank", {"level": 0, "cooldown": None, "private": False, "form": None}),
 )
 FORM = build_spec(
-    _form, Marker("command", "form", {"level": 0, "cooldown": None, "private": False, "form": "f"})
+    _form,
+    Marker("command", "form", {"level": 0, "cooldown": None, "private": False, "form": object()}),
 )
 TOP = build_spec(
     _top, Marker("command", "top", {"level": 0, "cooldown": None, "private": False, "form": None})
