@@ -8,6 +8,7 @@ from bot.context import Context
 from bot.errors import ParseError, UserError
 from bot.reply import Form
 from storage import members
+from storage.known import KnownMember
 from storage.models import MemberRow
 
 
@@ -93,7 +94,7 @@ async def resolve_member(ctx: Context, ref: MemberRef) -> Member:
     return as_member(row)
 
 
-def as_member(row: MemberRow, platform_level: Level = Level.MEMBER) -> Member:
+def as_member(row: MemberRow | KnownMember, platform_level: Level = Level.MEMBER) -> Member:
     """The neutral member for a stored row; the moderator role counts as moderator level."""
     level = max(platform_level, Level.MODERATOR if row.role == "moderator" else Level.MEMBER)
     assert row.id is not None

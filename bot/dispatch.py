@@ -270,17 +270,20 @@ class Dispatcher:
         self, session: AsyncSession, community: Community, place: Place, actor: Actor, private: bool
     ) -> Context:
         config = await self.configs.get(session, community.id)
-        row = await members.upsert(
-            session,
-            community_id=community.id,
-            external_id=actor.external_id,
-            name=actor.name,
-            is_bot=actor.is_bot,
-            default_role=config.default_role,
-        )
-        return Context(
+        known = self.db.known_members.get(community.id, actor.external_id)
+        row = None
+        if known is None or known.name != actor.name[:100] or known.is_bot != actor.is_bot:
+            row = await members.upsert(
+                session,
+                community_id=community.id,
+                external_id=actor.external_id,
+                name=actor.name,
+                is_bot=actor.is_bot,
+                default_role=config.default_role,
+            )
+        ctx = Context(
             community=community,
-            author=as_member(row, actor.level),
+            author=as_member(row or known, actor.level),  # type: ignore[arg-type]
             channel=place.channel,
             session=session,
             config=config,
@@ -288,6 +291,9 @@ class Dispatcher:
             registry=self.registry,
             private_by_default=private,
         )
+        if row is not None:
+            ctx.after_commit.append(lambda: self.db.known_members.remember(row))
+        return ctx
 
     def _check_level(self, ctx: Context, needed: Level, what: str) -> None:
         if ctx.author.level < needed:

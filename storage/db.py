@@ -10,11 +10,12 @@ from sqlalchemy import event
 from sqlalchemy.engine.url import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlalchemy.pool import StaticPool
-from sqlmodel import SQLModel
+from sqlmodel import Session, SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 import storage.models  # noqa: F401  (registers every table on SQLModel.metadata)
 from bot.errors import ConfigError
+from storage.known import KnownMembers
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -25,7 +26,16 @@ class Database:
     def __init__(self, url: str, *, echo: bool = False) -> None:
         self.url = url
         self.engine = _make_engine(url, echo=echo)
-        self.sessions = async_sessionmaker(self.engine, class_=AsyncSession, expire_on_commit=False)
+        # A session class of this database's own, so its listeners see only its sessions.
+        session_class = type("CopbotSession", (Session,), {})
+        self.known_members = KnownMembers()
+        self.known_members.watch(session_class)
+        self.sessions = async_sessionmaker(
+            self.engine,
+            class_=AsyncSession,
+            sync_session_class=session_class,
+            expire_on_commit=False,
+        )
 
     def session(self) -> AsyncSession:
         """A new session; use `async with db.session() as s, s.begin():`."""

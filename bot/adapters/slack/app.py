@@ -7,10 +7,10 @@ import contextlib
 import json
 import logging
 import re
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from typing import Any
 
-from aiohttp import web
+from aiohttp import ClientSession, TCPConnector, web
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.ack.async_ack import AsyncAck
@@ -34,6 +34,9 @@ EVENTS_PATH = "/slack/events"
 # Slack waits 3 s for a modal submission's ack; past ~2 s we close it and answer by message.
 SUBMIT_DEADLINE = 2.0
 CLOSE_GRACE = 5.0  # seconds in-flight work gets to finish when the front-end stops
+# Work after the ack runs at most this many at once, so a burst of commands can't starve the
+# event loop of the acks Slack is waiting for (they must all land within 3 s).
+WORKERS = 4
 # Message subtypes a member wrote; edits, joins, deletions and bot posts are not activity.
 ACTIVE_SUBTYPES = {None, "thread_broadcast", "file_share"}
 
@@ -71,6 +74,7 @@ class SlackFrontEnd:
         self.url = ""  # HTTP mode: where Slack should send requests, once started
         self._app_token = settings.slack_app_token
         self._busy: set[asyncio.Task[Any]] = set()
+        self._workers = asyncio.Semaphore(WORKERS)
         self._handler: AsyncSocketModeHandler | None = None
         self._runner: web.AppRunner | None = None
         self.app = AsyncApp(
@@ -95,6 +99,8 @@ class SlackFrontEnd:
 
     async def start(self) -> None:
         """Check the token, then connect (Socket Mode) or listen (HTTP)."""
+        # One pooled session for every Web API call and response_url post.
+        self.client.session = ClientSession(connector=TCPConnector(limit=50))
         try:
             auth = await self.client.auth_test()
         except SlackApiError as error:
@@ -131,6 +137,9 @@ class SlackFrontEnd:
             for task in pending:
                 task.cancel()
             await asyncio.gather(*pending, return_exceptions=True)
+        if self.client.session is not None:
+            await self.client.session.close()
+            self.client.session = None
 
     async def idle(self) -> None:
         """Wait until no request is being worked on (tests and the bench use it)."""
@@ -141,7 +150,7 @@ class SlackFrontEnd:
 
     async def _on_command(self, ack: AsyncAck, command: Body) -> None:
         await ack()  # first, always: Slack shows the member an error after 3 s
-        with self._tracked():
+        async with self._tracked():
             line = command_line(command["command"], command.get("text", ""), self.top_level)
             place = self._place(command["team_id"], command.get("channel_id"))
             actor = await self.people.actor(command["user_id"], command.get("user_name", ""))
@@ -152,7 +161,7 @@ class SlackFrontEnd:
 
     async def _on_action(self, ack: AsyncAck, body: Body, action: Body) -> None:
         await ack()
-        with self._tracked():
+        async with self._tracked():
             user = body["user"]
             container = body.get("container") or {}
             channel = container.get("channel_id") or (body.get("channel") or {}).get("id")
@@ -163,8 +172,9 @@ class SlackFrontEnd:
             await self.dispatcher.press(place, actor, custom_id, self._transport(interaction))
 
     async def _on_submit(self, ack: AsyncAck, body: Body, view: Body) -> None:
-        # The one request answered after the work: only the ack can put an error beside a field.
-        with self._tracked():
+        # The one request answered after the work (only its ack can put an error beside a field);
+        # it skips the worker queue, as the ack waits on it.
+        async with self._tracked(urgent=True):
             user = body["user"]
             transport = self._transport(Interaction(user["id"]), holding=True)
             work = asyncio.ensure_future(self._submit(body, view, transport))
@@ -197,7 +207,7 @@ class SlackFrontEnd:
         user = event["user"]
         if not self.seen.first_time(body.get("event_id")) or user.get("is_bot"):
             return
-        with self._tracked():
+        async with self._tracked():
             actor = self.people.remember(user)
             place = self._place(user.get("team_id") or _team_of(body), None)
             transport = self._transport(Interaction(actor.external_id))
@@ -207,7 +217,7 @@ class SlackFrontEnd:
         # The event also fires for the Messages tab, which copbot leaves alone.
         if event.get("tab", "home") != "home" or not self.seen.first_time(body.get("event_id")):
             return
-        with self._tracked():
+        async with self._tracked():
             actor = await self.people.actor(event["user"])
             place = self._place(_team_of(body), None)
             await publish_home(self.client, self.dispatcher, place, actor)
@@ -228,7 +238,7 @@ class SlackFrontEnd:
         await self._note_activity(body, event["user"], event.get("channel"))
 
     async def _note_activity(self, body: Body, user_id: str, channel: str | None) -> None:
-        with self._tracked():
+        async with self._tracked():
             actor = await self.people.actor(user_id)
             await self.dispatcher.note_message(self._place(_team_of(body), channel), actor)
 
@@ -240,14 +250,18 @@ class SlackFrontEnd:
     def _transport(self, interaction: Interaction, *, holding: bool = False) -> SlackTransport:
         return SlackTransport(self.client, self.channels, interaction, holding=holding)
 
-    @contextlib.contextmanager
-    def _tracked(self) -> Iterator[None]:
-        """Count the current listener as in flight, so close() can wait for it."""
+    @contextlib.asynccontextmanager
+    async def _tracked(self, *, urgent: bool = False) -> AsyncIterator[None]:
+        """Count the current listener as in flight (close() waits for it); wait for a worker."""
         task = asyncio.current_task()
         assert task is not None
         self._busy.add(task)
         try:
-            yield
+            if urgent:
+                yield
+            else:
+                async with self._workers:
+                    yield
         finally:
             self._busy.discard(task)
 

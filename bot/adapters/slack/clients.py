@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from aiohttp import ClientSession
 from slack_sdk.http_retry.async_handler import AsyncRetryHandler
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
@@ -30,6 +31,8 @@ def web_client(token: str, base_url: str) -> AsyncWebClient:
     )
 
 
-def webhook_client(url: str) -> AsyncWebhookClient:
-    """A client for one interaction's response_url."""
-    return AsyncWebhookClient(url, timeout=TIMEOUT, retry_handlers=retry_handlers())
+def webhook_client(url: str, session: ClientSession | None = None) -> AsyncWebhookClient:
+    """A client for one interaction's response_url, on the front-end's shared session."""
+    return AsyncWebhookClient(
+        url, timeout=TIMEOUT, retry_handlers=retry_handlers(), session=session
+    )

@@ -112,7 +112,7 @@ class SlackTransport:
         url = self.interaction.response_url
         if not url:
             return False
-        response = await webhook_client(url).send_dict(body)
+        response = await webhook_client(url, self.client.session).send_dict(body)
         if response.status_code != 200:
             log.info("response_url refused (%s %s)", response.status_code, response.body)
         return response.status_code == 200

@@ -1,0 +1,1 @@
+"""Benchmarks: runnable scripts that print figures; timing lives here, never in tests."""
