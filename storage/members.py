@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func
-from sqlmodel import col, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.models import MemberRow
@@ -24,18 +26,30 @@ async def upsert(
     """The member with this platform id, created or renamed as the platform says."""
     member = await by_external_id(session, community_id=community_id, external_id=external_id)
     if member is None:
-        member = MemberRow(
-            community_id=community_id,
-            external_id=external_id,
-            name=name[:100],
-            is_bot=is_bot,
-            role=default_role,
+        # Two commands from a newcomer can race to create them: the loser inserts nothing
+        # and reads the winner's row, instead of failing on the unique key.
+        await session.exec(
+            insert_or_ignore(session, MemberRow).values(
+                community_id=community_id,
+                external_id=external_id,
+                name=name[:100],
+                is_bot=is_bot,
+                role=default_role,
+                active_days=0,
+            )
         )
-        session.add(member)
-        await session.flush()
+        member = await by_external_id(session, community_id=community_id, external_id=external_id)
+        assert member is not None
     elif name and member.name != name[:100]:
         member.name = name[:100]
     return member
+
+
+def insert_or_ignore(session: AsyncSession, table: type[SQLModel]) -> Any:
+    """An INSERT that does nothing on a unique-key conflict, in the session's SQL dialect."""
+    dialect = session.get_bind().dialect.name
+    module = postgresql if dialect == "postgresql" else sqlite
+    return module.insert(table).on_conflict_do_nothing()
 
 
 async def by_external_id(

@@ -1,13 +1,18 @@
-"""The known-members cache: filled after commits, emptied by any change to a member row."""
+"""Who members are: cached after commits, forgotten on change, created once under races."""
 
 from __future__ import annotations
 
+import asyncio
+from pathlib import Path
+
 from sqlmodel import select
 
+from bot.clock import ManualClock
 from bot.dispatch import Actor
-from bot.runtime import Runtime
+from bot.runtime import Runtime, build_runtime
+from config.settings import Settings
 from storage.models import MemberRow
-from tests.conftest import PLACE, Driver, RecordingTransport
+from tests.conftest import PLACE, START, Driver, RecordingTransport
 
 
 async def _community_id(runtime: Runtime) -> int:
@@ -41,3 +46,21 @@ async def test_a_renamed_member_is_read_again(driver: Driver, runtime: Runtime) 
     await runtime.dispatcher.run_line(PLACE, Actor("cy", "Cyrus"), "/ping", RecordingTransport())
     cached = runtime.db.known_members.get(await _community_id(runtime), "cy")
     assert cached is not None and cached.name == "Cyrus"
+
+
+async def test_a_newcomer_racing_themself_is_created_once(tmp_path: Path) -> None:
+    settings = Settings(database_url=f"sqlite+aiosqlite:///{tmp_path / 'race.db'}")
+    runtime = await build_runtime(settings, clock=ManualClock(START, frozen=True))
+    try:
+        actor = Actor("new", "new")
+        runs = [
+            runtime.dispatcher.run_line(PLACE, actor, "/intro show @new", RecordingTransport())
+            for _ in range(20)
+        ]
+        outcomes = await asyncio.gather(*runs)
+        assert all(outcome.ok for outcome in outcomes)
+        async with runtime.db.session() as session:
+            rows = (await session.exec(select(MemberRow).where(MemberRow.name == "new"))).all()
+        assert len(rows) == 1
+    finally:
+        await runtime.close()

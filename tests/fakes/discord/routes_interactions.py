@@ -70,6 +70,7 @@ def add_routes(app: web.Application, fake: FakeDiscord) -> None:
             errors.raise_if_any()
         message = _apply_callback(fake, record, kind, body.get("data"))
         record.response_type = kind
+        record.answered_at = time.monotonic()
         if record.callback is not None and not record.callback.done():
             record.callback.set_result(body)
         if request.query.get("with_response") not in ("1", "true", "True"):

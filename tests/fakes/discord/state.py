@@ -41,6 +41,7 @@ class InteractionRecord:
     user_id: int
     payload: dict[str, Any]
     dispatched_at: float = field(default_factory=time.monotonic)
+    answered_at: float | None = None  # when the first callback arrived
     response_type: int | None = None
     original_message_id: int | None = None
     source_message_id: int | None = None
