@@ -128,6 +128,25 @@ class Dispatcher:
 
         return await self._execute(place, actor, body, transport, spec.private, spec.usage())
 
+    def precheck(self, place: Place, actor: Actor, spec: CommandSpec) -> str | None:
+        """Refuse at once, from memory alone, what a level or cooldown would refuse anyway."""
+        # Adapters call this before acknowledging, so a refusal can be private even where the
+        # acknowledgement fixes the answer's visibility (Discord's deferred replies).
+        community = self._communities.get((place.platform, place.community_id))
+        known = community and self.db.known_members.get(community.id, actor.external_id)
+        if community is None or not known:
+            return None  # not seen yet: the full check runs with the command
+        role_level = Level.MODERATOR if known.role == "moderator" else Level.MEMBER
+        if max(actor.level, role_level) < spec.level:
+            return f"Only {spec.level.title} can use /{spec.name}."
+        if spec.cooldown:
+            rate, per = spec.cooldown
+            key = (community.id, known.id, spec.path)
+            wait = self.cooldowns.retry_after(key, rate, per, count=False)
+            if wait > 0:
+                return f"Easy there: you can use /{spec.name} again in {wait:.0f} s."
+        return None
+
     async def submit_form(
         self, place: Place, actor: Actor, command: str, values: dict[str, str], transport: Transport
     ) -> Outcome:

@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from storage.members import insert_or_ignore
 from storage.models import CommunityRow, SettingRow
 
 
@@ -14,21 +15,28 @@ async def get_or_create(
     session: AsyncSession, *, platform: str, external_id: str, name: str, now: datetime
 ) -> CommunityRow:
     """The community for a (platform, workspace) pair, created on first sight."""
+    community = await _find(session, platform, external_id)
+    if community is None:
+        # First sight can come from several events at once: the first insert wins.
+        await session.exec(
+            insert_or_ignore(session, CommunityRow).values(
+                platform=platform, external_id=external_id, name=name[:100], created_at=now
+            )
+        )
+        community = await _find(session, platform, external_id)
+        assert community is not None
+    elif name and community.name != name[:100]:
+        community.name = name[:100]
+    return community
+
+
+async def _find(session: AsyncSession, platform: str, external_id: str) -> CommunityRow | None:
     found = await session.exec(
         select(CommunityRow).where(
             CommunityRow.platform == platform, CommunityRow.external_id == external_id
         )
     )
-    community = found.first()
-    if community is None:
-        community = CommunityRow(
-            platform=platform, external_id=external_id, name=name[:100], created_at=now
-        )
-        session.add(community)
-        await session.flush()
-    elif name and community.name != name[:100]:
-        community.name = name[:100]
-    return community
+    return found.first()
 
 
 async def overrides(session: AsyncSession, *, community_id: int) -> dict[str, str]:

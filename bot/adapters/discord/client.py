@@ -101,6 +101,15 @@ class CopbotClient(discord.Client):
         spec, raw, _ = schema.invocation(self.registry, data)
         transport = InteractionTransport(self, interaction, private=spec.private)
         place, actor = await self._who(interaction)
+        refusal = self.dispatcher.precheck(place, actor, spec)
+        if refusal is not None:
+            await interaction.response.send_message(refusal, ephemeral=True)
+            return
+        if spec.private and spec.form is None:
+            # Acknowledge first: every answer is private anyway. Public commands answer
+            # directly (deferring only if slow), so a refusal can still be private, and a
+            # form's modal must be the first answer.
+            await transport.defer()
         await self._answer(transport, self.dispatcher.run(place, actor, spec, raw, transport))
 
     async def _press(self, interaction: discord.Interaction) -> None:

@@ -167,18 +167,23 @@ class InteractionTransport(GuildTransport):
     async def _resolve_deferred(
         self, piece: str, private: bool, view: discord.ui.View, mentions: discord.AllowedMentions
     ) -> None:
-        # The "thinking…" message was made public or private when deferred; an answer of the
-        # other kind replaces it instead of inheriting its visibility.
+        # The "thinking…" message got its visibility when deferred and can't change it, so an
+        # answer of the other kind goes out separately and the placeholder says where.
         interaction = self.interaction
         if private == self._deferred_private:
             await interaction.edit_original_response(
                 content=piece, view=view if view else None, allowed_mentions=mentions
             )
-        else:
-            await interaction.delete_original_response()
+        elif private:
+            await interaction.edit_original_response(content="(answered privately)")
             await interaction.followup.send(
-                piece, ephemeral=private, view=view, allowed_mentions=mentions
+                piece, ephemeral=True, view=view, allowed_mentions=mentions
             )
+        else:
+            channel = interaction.channel
+            await interaction.edit_original_response(content="Posted in the channel.")
+            if isinstance(channel, discord.abc.Messageable):
+                await channel.send(piece, view=view, allowed_mentions=mentions)
         self._deferred_private = None
 
     async def _open_form(self, item: FormRequest) -> None:

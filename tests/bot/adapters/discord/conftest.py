@@ -18,6 +18,7 @@ from config.settings import Settings
 from tests.conftest import START
 from tests.fakes import discord as fd
 
+DEFERRED, LOADING = 5, 1 << 7  # a deferred callback; the "thinking…" message flag
 TOKEN = "MTAxMjM0NTY3ODkwMTIzNDU2.GhIjKl.abcdefghijklmnopqrstuvwxyz0123"
 
 
@@ -43,8 +44,12 @@ class DiscordEnv:
         guild = guild or self.guild
         channel = next(iter(guild.channels)) if guild is not self.guild else self.general
         sent = await self.fake.slash(guild.id, channel, user, name, options)
-        await sent.callback(timeout=5)
+        await settled(sent)
         return sent
+
+    def answer(self, sent: fd.SentInteraction) -> fd.RecordedMessage | None:
+        """The answer the member sees."""
+        return answer(sent)
 
     async def eventually(self, check: Any, timeout: float = 3.0) -> Any:
         """Poll until `check()` is truthy (for what the bot does after answering)."""
@@ -59,6 +64,26 @@ class DiscordEnv:
         """Let the bot finish what it does after answering (posts, follow-ups)."""
         for _ in range(20):
             await asyncio.sleep(0.01)
+
+
+def answer(sent: fd.SentInteraction) -> fd.RecordedMessage | None:
+    """The answer a member sees: the response, or the follow-up that replaced it."""
+    original = sent.response_message()
+    if original is not None and not original.deleted and not original.flags & LOADING:
+        return original
+    followups = sent.followups()
+    return followups[0] if original is not None and original.deleted and followups else None
+
+
+async def settled(sent: fd.SentInteraction, timeout: float = 3.0) -> dict[str, Any]:
+    """The interaction's callback, after any "thinking…" was replaced by the real answer."""
+    callback = await sent.callback(timeout=timeout)
+    if callback["type"] == DEFERRED:
+        for _ in range(int(timeout / 0.01)):
+            if answer(sent) is not None:
+                break
+            await asyncio.sleep(0.01)
+    return callback
 
 
 async def start_env(

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import pytest
+
+from bot.adapters.discord import client
 from bot.adapters.discord.client import sync_commands
 from tests.bot.adapters.discord.conftest import DiscordEnv, make_guild
 from tests.fakes import discord as fd
@@ -27,7 +30,7 @@ async def test_connects_without_message_content_and_syncs_once(env: DiscordEnv) 
 
 async def test_ping_is_ephemeral(env: DiscordEnv) -> None:
     sent = await env.slash(env.alice, "ping")
-    message = sent.response_message()
+    message = env.answer(sent)
     assert message is not None and message.flags & EPHEMERAL
     assert message.content.startswith("Pong! copbot")
 
@@ -72,14 +75,14 @@ async def test_a_bad_modal_field_is_answered_privately_and_nothing_saved(env: Di
 async def test_intro_show_with_a_member_option(env: DiscordEnv) -> None:
     await env.slash(env.bob, "intro show", member=env.alice)
     sent = await env.slash(env.bob, "intro show", member=env.alice)
-    message = sent.response_message()
+    message = env.answer(sent)
     assert message is not None and "hasn't written an intro yet" in message.content
     assert "alice" in message.content
 
 
 async def test_a_member_is_refused_a_moderator_command(env: DiscordEnv) -> None:
     sent = await env.slash(env.alice, "role set", member=env.bob, role="leader")
-    message = sent.response_message()
+    message = env.answer(sent)
     assert message is not None and message.flags & EPHEMERAL
     assert message.content == "Only moderators can use /role set."
     sent = await env.slash(env.mod, "role set", member=env.bob, role="leader")
@@ -114,7 +117,7 @@ async def test_a_reply_longer_than_2000_characters_is_split(env: DiscordEnv) -> 
         await env.slash(env.mod, "config set", key=f"roles.{role}.commitments", value=items)
     sent = await env.slash(env.alice, "expectations")
     await env.settle()
-    pieces = [sent.response_message(), *sent.followups()]
+    pieces = [env.answer(sent), *sent.followups()]
     assert len(pieces) >= 2
     assert all(p is not None and 0 < len(p.content) <= 2000 for p in pieces)
     assert all(p is not None and p.flags & EPHEMERAL for p in pieces)
@@ -144,7 +147,7 @@ async def test_two_guilds_are_kept_apart(env: DiscordEnv) -> None:
     )
     await done.callback(timeout=5)
     sent = await env.slash(carol, "members", guild=other)
-    message = sent.response_message()
+    message = env.answer(sent)
     assert message is not None and "Nobody has introduced themselves yet" in message.content
 
 
@@ -164,3 +167,16 @@ def _posts(env: DiscordEnv, channel: int) -> list[fd.RecordedMessage]:
 def _users(allowed: dict[str, object] | None) -> list[int]:
     assert allowed is not None
     return [int(u) for u in allowed.get("users", [])]  # type: ignore[union-attr]
+
+
+async def test_slow_work_is_deferred_and_a_refusal_stays_private(
+    env: DiscordEnv, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(client, "DEFER_AFTER", 0.0)  # as if the database were slow
+    sent = await env.slash(env.mod, "role set", member=env.bob, role="king")
+    assert (await sent.callback())["type"] == 5  # deferred: "copbot is thinking…"
+    await env.settle()
+    placeholder = sent.response_message()
+    assert placeholder is not None and placeholder.content == "(answered privately)"
+    refusal = sent.followups()[0]
+    assert refusal.flags & EPHEMERAL and "There is no role “king”" in refusal.content

@@ -9,7 +9,13 @@ import pytest
 from sqlmodel import select
 
 from storage.models import CommunityRow, MemberRow
-from tests.bot.adapters.discord.conftest import DiscordEnv, make_guild, start_env
+from tests.bot.adapters.discord.conftest import (
+    DiscordEnv,
+    answer,
+    make_guild,
+    settled,
+    start_env,
+)
 from tests.fakes import discord as fd
 
 
@@ -108,8 +114,8 @@ async def test_a_button_works_after_a_restart(
             )
             await done.callback(timeout=5)
         listing = await fake.slash(guild.id, channels["general"], people[0], "members", {})
-        await listing.callback(timeout=5)
-        page = listing.response_message()
+        await settled(listing)
+        page = answer(listing)
         assert page is not None and "(page 1 of 2)" in page.content
         await front.close()
         await runtime.close()
@@ -120,9 +126,9 @@ async def test_a_button_works_after_a_restart(
             pressed = await fake.click(
                 guild.id, channels["general"], people[0], str(button["custom_id"]), page.id
             )
-            await pressed.callback(timeout=5)
-            answer = pressed.response_message()
-            assert answer is not None and "(page 2 of 2)" in answer.content
+            await settled(pressed)
+            shown = answer(pressed)
+            assert shown is not None and "(page 2 of 2)" in shown.content
         finally:
             await front.close()
             await runtime.close()
