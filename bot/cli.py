@@ -89,21 +89,33 @@ def db_upgrade(db: DbOption = None) -> None:
 
 
 @discord_app.command("invite")
-def discord_invite() -> None:
+def discord_invite(
+    client_id: Annotated[
+        str | None, typer.Option(help="Your application's id (read from DISCORD_TOKEN if unset).")
+    ] = None,
+) -> None:
     """Print the invite link with the scopes and permissions copbot needs, in words too."""
     from bot.adapters.discord.invite import describe_invite
 
-    typer.echo(describe_invite(_settings(None)))
+    try:
+        typer.echo(describe_invite(_settings(None), client_id))
+    except ConfigError as error:
+        _fail(str(error))
 
 
 @slack_app.command("manifest")
-def slack_manifest() -> None:
+def slack_manifest(
+    request_url: Annotated[
+        str | None,
+        typer.Option(help="HTTP mode: your public https URL ending in /slack/events."),
+    ] = None,
+) -> None:
     """Print the Slack app manifest (YAML) generated from copbot's commands."""
     from bot.adapters.slack.manifest import render_manifest
     from bot.configstore import ConfigStore
     from cogs import build_registry
 
-    typer.echo(render_manifest(build_registry(ConfigStore())))
+    typer.echo(render_manifest(build_registry(ConfigStore()), request_url=request_url))
 
 
 def _settings(db: Path | None) -> Settings:

@@ -22,6 +22,10 @@ class ConfigStore:
             config = self._cache[community_id] = build_config(stored)
         return config
 
+    def cached(self, community_id: int) -> CommunityConfig | None:
+        """A community's values if they are in memory (no database round trip)."""
+        return self._cache.get(community_id)
+
     def forget(self, community_id: int) -> None:
         """Drop a community's cached values after they changed."""
         self._cache.pop(community_id, None)

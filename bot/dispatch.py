@@ -208,6 +208,9 @@ class Dispatcher:
     async def config(self, place: Place) -> CommunityConfig:
         """A community's current values, for adapters that map platform roles to levels."""
         community = await self.community(place)
+        cached = self.configs.cached(community.id)
+        if cached is not None:
+            return cached  # no session at all: adapters call this before acknowledging
         async with self.db.session() as session:
             return await self.configs.get(session, community.id)
 

@@ -36,7 +36,7 @@ SUBMIT_DEADLINE = 2.0
 CLOSE_GRACE = 5.0  # seconds in-flight work gets to finish when the front-end stops
 # Work after the ack runs at most this many at once, so a burst of commands can't starve the
 # event loop of the acks Slack is waiting for (they must all land within 3 s).
-WORKERS = 4
+WORKERS = 2
 # Message subtypes a member wrote; edits, joins, deletions and bot posts are not activity.
 ACTIVE_SUBTYPES = {None, "thread_broadcast", "file_share"}
 

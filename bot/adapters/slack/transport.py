@@ -95,6 +95,13 @@ class SlackTransport:
     async def _to_channel(self, place: Place, item: ToChannel) -> bool:
         wanted = item.channel or place.channel
         channel = await self.channels.resolve(wanted) if wanted else None
+        if channel is None and place.channel:
+            # A configured channel that doesn't exist: post where it happened (as on Discord),
+            # and tell the log so a moderator can fix the setting.
+            log.warning(
+                "no channel %r in %s: posting where it happened", wanted, place.community_name
+            )
+            channel = place.channel
         if channel is None:
             log.warning("no channel %r in %s to post in", wanted, place.community_name)
             return False

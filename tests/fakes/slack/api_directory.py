@@ -110,6 +110,37 @@ def conversations_open(ws: Workspace, args: dict[str, Any]) -> dict[str, Any]:
     return result
 
 
+def conversations_list(ws: Workspace, args: dict[str, Any]) -> dict[str, Any]:
+    """conversations.list, paged with an opaque cursor (default type: public channels)."""
+    types = {t.strip() for t in str(args.get("types") or "public_channel").split(",")}
+    unknown = types - {"public_channel", "private_channel", "im", "mpim"}
+    if unknown:
+        raise SlackError("invalid_types")
+    found = [
+        c
+        for c in ws.channels.values()
+        if ("im" if c.is_im else "private_channel" if c.is_private else "public_channel") in types
+        # Private channels the bot is not in are invisible to it.
+        and not (c.is_private and not c.bot_is_member)
+        and not (truthy(args.get("exclude_archived")) and c.is_archived)
+    ]
+    start = _decode_cursor(args.get("cursor"), [c.id for c in found], kind="channel")
+    try:
+        limit = int(args.get("limit") or 100)
+    except ValueError as error:
+        raise SlackError("invalid_limit") from error
+    limit = max(1, min(limit, 1000))  # Slack caps a page at 1,000
+    page = found[start : start + limit]
+    next_cursor = ""
+    if start + limit < len(found):
+        next_cursor = base64.b64encode(f"channel:{found[start + limit].id}".encode()).decode()
+    return {
+        "ok": True,
+        "channels": [c.to_slack(ws.bot_user.id) for c in page],
+        "response_metadata": {"next_cursor": next_cursor},
+    }
+
+
 def connections_open(ws: Workspace, args: dict[str, Any]) -> dict[str, Any]:
     """apps.connections.open: a one-use Socket Mode URL pointing at the fake."""
     ticket = secrets.token_hex(8)
@@ -118,17 +149,17 @@ def connections_open(ws: Workspace, args: dict[str, Any]) -> dict[str, Any]:
     return {"ok": True, "url": f"{ws_url}/link/?ticket={ticket}&app_id={ws.app_id}"}
 
 
-def _decode_cursor(cursor: Any, ids: list[str]) -> int:
+def _decode_cursor(cursor: Any, ids: list[str], kind: str = "user") -> int:
     """Where a page starts; Slack answers invalid_cursor to a cursor it did not issue."""
     if not cursor:
         return 0
     try:
-        kind, _, user_id = base64.b64decode(str(cursor), validate=True).decode().partition(":")
+        found, _, item_id = base64.b64decode(str(cursor), validate=True).decode().partition(":")
     except (binascii.Error, UnicodeDecodeError) as error:
         raise SlackError("invalid_cursor") from error
-    if kind != "user" or user_id not in ids:
+    if found != kind or item_id not in ids:
         raise SlackError("invalid_cursor")
-    return ids.index(user_id)
+    return ids.index(item_id)
 
 
 HANDLERS = {
@@ -138,5 +169,6 @@ HANDLERS = {
     "team.info": team_info,
     "conversations.info": conversations_info,
     "conversations.open": conversations_open,
+    "conversations.list": conversations_list,
     "apps.connections.open": connections_open,
 }
