@@ -57,14 +57,15 @@ class Report:
     commands: int
     seed_seconds: float
     reads: Timing
+    first_writes: Timing
     writes: Timing
     bare: Timing
     delivered: int
 
     @property
     def ratio(self) -> float:
-        """Command-path writes per second over bare ORM writes per second."""
-        return self.writes.rate / self.bare.rate if self.bare.rate else 0.0
+        """First-intro writes through the command path per second, over bare ORM writes."""
+        return self.first_writes.rate / self.bare.rate if self.bare.rate else 0.0
 
 
 class CountingTransport:
@@ -116,7 +117,7 @@ async def run(*, members: int, commands: int, db: Path, seed_value: int) -> Repo
     """Seed, then time reads, command writes and bare writes; raise BenchError on a refusal."""
     rng = random.Random(seed_value)
     began = time.perf_counter()
-    seeded = await seed(db, members=members, rng=rng)
+    seeded = await seed(db, members=members, rng=rng, newcomers=commands + WARMUP)
     seed_seconds = time.perf_counter() - began
     clock = ManualClock(START + timedelta(days=1))
     runtime = await build_runtime(Settings(database_url=seeded.url), clock=clock)
@@ -124,6 +125,8 @@ async def run(*, members: int, commands: int, db: Path, seed_value: int) -> Repo
         bench = _Bench(runtime, seeded, rng, clock)
         await bench.read(WARMUP)
         await timed(bench.reads, commands, lambda _: bench.read(1))
+        await bench.first_write(WARMUP)
+        await timed(bench.first_writes, commands, lambda _: bench.first_write(1))
         await bench.write(WARMUP)
         await timed(bench.writes, commands, lambda _: bench.write(1))
         await bench.bare_write(WARMUP)
@@ -131,7 +134,14 @@ async def run(*, members: int, commands: int, db: Path, seed_value: int) -> Repo
     finally:
         await runtime.close()
     return Report(
-        members, commands, seed_seconds, bench.reads, bench.writes, bench.bare, bench.out.items
+        members,
+        commands,
+        seed_seconds,
+        bench.reads,
+        bench.first_writes,
+        bench.writes,
+        bench.bare,
+        bench.out.items,
     )
 
 
@@ -148,7 +158,9 @@ class _Bench:
         self.place = Place(PLATFORM, COMMUNITY_ID, "Bench community", "general")
         self.out = CountingTransport()
         self.reads = Timing("/intro show @member")
-        self.writes = Timing("/intro about= goals= interests=")
+        self.first_writes = Timing("/intro … (a first intro)")
+        self.writes = Timing("/intro … (an update, kept history)")
+        self._newcomers = list(seeded.newcomers)
         self.bare = Timing("bare ORM insert + commit")
         self._bare_runs = 0
 
@@ -161,6 +173,17 @@ class _Bench:
             )
             line = f"/intro show @{target.name}"
             await self._command(actor, line, expect_items=1, expect_text="**About:**")
+
+    async def first_write(self, times: int) -> None:
+        """A member with no intro yet writes one: the same rows the bare write inserts."""
+        for _ in range(times):
+            actor = self._newcomers.pop()
+            tags = ", ".join(pick_tags(self.rng, 2))
+            line = (
+                f'/intro about="I am {actor.name}, I teach and I learn." '
+                f'goals="Find peers for a reading group." interests="{tags}"'
+            )
+            await self._command(actor, line, expect_items=2, expect_text="Thanks for introducing")
 
     async def write(self, times: int) -> None:
         """A member rewrites their intro with every field given, so no form is shown."""
@@ -228,7 +251,7 @@ def render(report: Report) -> str:
         "",
         f"{'operation':34} {'per s':>9} {'p50 ms':>8} {'p99 ms':>8}",
     ]
-    for timing in (report.reads, report.writes, report.bare):
+    for timing in (report.reads, report.first_writes, report.writes, report.bare):
         lines.append(
             f"{timing.name:34} {timing.rate:9,.0f} "
             f"{timing.percentile_ms(0.50):8.2f} {timing.percentile_ms(0.99):8.2f}"
@@ -236,9 +259,12 @@ def render(report: Report) -> str:
     goals = [
         (f"read p99 < {P99_GOAL_MS:g} ms", report.reads.percentile_ms(0.99) < P99_GOAL_MS,
          f"{report.reads.percentile_ms(0.99):.2f} ms"),
-        (f"write p99 < {P99_GOAL_MS:g} ms", report.writes.percentile_ms(0.99) < P99_GOAL_MS,
+        (f"first-intro p99 < {P99_GOAL_MS:g} ms",
+         report.first_writes.percentile_ms(0.99) < P99_GOAL_MS,
+         f"{report.first_writes.percentile_ms(0.99):.2f} ms"),
+        (f"update p99 < {P99_GOAL_MS:g} ms", report.writes.percentile_ms(0.99) < P99_GOAL_MS,
          f"{report.writes.percentile_ms(0.99):.2f} ms"),
-        (f"write command/bare >= {RATIO_GOAL:g}", report.ratio >= RATIO_GOAL,
+        (f"first-intro command/bare >= {RATIO_GOAL:g}", report.ratio >= RATIO_GOAL,
          f"{report.ratio:.2f}"),
     ]  # fmt: skip
     lines += ["", "goals"]

@@ -43,7 +43,8 @@ class Seeded:
 
     url: str
     community_id: int
-    members: Sequence[SeededMember]
+    members: Sequence[SeededMember]  # each with an intro (when intros were asked for)
+    newcomers: Sequence[SeededMember] = ()  # members without an intro yet
 
 
 def sqlite_url(path: Path) -> str:
@@ -74,6 +75,7 @@ async def seed(
     intros: bool = True,
     platform: str = PLATFORM,
     community: str = COMMUNITY_ID,
+    newcomers: int = 0,
 ) -> Seeded:
     """Create the schema through Alembic, then bulk-insert a community, members and intros."""
     if path.exists():
@@ -85,12 +87,13 @@ async def seed(
         await db.upgrade()
         async with db.engine.begin() as connection:
             community_id = await _insert_community(connection, platform, community)
-            seeded = await _insert_members(connection, community_id, members)
+            seeded = await _insert_members(connection, community_id, members + newcomers)
+            introduced, fresh = seeded[:members], seeded[members:]
             if intros:
-                await _insert_intros(connection, community_id, seeded, rng)
+                await _insert_intros(connection, community_id, introduced, rng)
     finally:
         await db.close()
-    return Seeded(url, community_id, seeded)
+    return Seeded(url, community_id, introduced, fresh)
 
 
 async def _insert_community(connection: AsyncConnection, platform: str, external_id: str) -> int:

@@ -63,20 +63,16 @@ class Intro:
     ) -> None:
         """Introduce yourself, or update your intro as your goals change."""
         draft = intros.IntroDraft(about, goals, normalise_interests(interests), can_help)
-        previous = await intros.current(
-            ctx.session, community_id=ctx.community.id, member_id=ctx.author.id
-        )
-        saved = await intros.save(
+        saved, updated = await intros.save(
             ctx.session,
             community_id=ctx.community.id,
             member_id=ctx.author.id,
             draft=draft,
             now=ctx.now(),
-            replaces=previous,
         )
-        ctx.post(ctx.config.intro_channel, intro_card(ctx.author, saved, updated=bool(previous)))
+        ctx.post(ctx.config.intro_channel, intro_card(ctx.author, saved, updated=updated))
         channel = render.safe(ctx.config.intro_channel)
-        if previous:
+        if updated:
             ctx.reply(
                 f"Your intro is updated and posted in #{channel}. "
                 "Earlier versions are kept: see them with /intro history."

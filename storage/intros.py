@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, func
+from sqlalchemy import delete, func, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -30,12 +30,23 @@ async def save(
     member_id: int,
     draft: IntroDraft,
     now: datetime,
-    replaces: IntroRow | None,
-) -> IntroRow:
-    """Store a new version of a member's intro; `replaces` (their current one) becomes history."""
-    if replaces is not None:
-        replaces.is_current = False
-        session.add(replaces)
+) -> tuple[IntroRow, bool]:
+    """Store a new version of a member's intro; True if it replaced one, kept as history."""
+    # One statement both retires the current version and says whether there was one.
+    retired = await session.exec(
+        update(IntroRow)
+        .where(
+            col(IntroRow.community_id) == community_id,
+            col(IntroRow.member_id) == member_id,
+            col(IntroRow.is_current).is_(True),
+        )
+        .values(is_current=False)
+        .returning(col(IntroRow.id))
+        # Plain SQL, no ORM bookkeeping: this session holds no intro rows to keep in sync.
+        .execution_options(synchronize_session=False)
+    )
+    replaced = bool(retired.all())
+    if replaced:
         await session.exec(
             delete(InterestRow).where(
                 col(InterestRow.community_id) == community_id,
@@ -56,7 +67,7 @@ async def save(
     for tag in draft.interests:
         session.add(InterestRow(community_id=community_id, tag=tag, member_id=member_id, since=now))
     await session.flush()
-    return intro
+    return intro, replaced
 
 
 async def current(session: AsyncSession, *, community_id: int, member_id: int) -> IntroRow | None:

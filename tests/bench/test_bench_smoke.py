@@ -12,9 +12,10 @@ from bench import activity, commands
 async def test_commands_bench_runs_every_command_through_dispatch(tmp_path: Path) -> None:
     report = await commands.run(members=200, commands=50, db=tmp_path / "c.db", seed_value=1)
 
-    assert [len(t.latencies) for t in (report.reads, report.writes, report.bare)] == [50, 50, 50]
-    # Warm-up and timed runs: one reply per read, a card and a thanks per write.
-    assert report.delivered == (commands.WARMUP + 50) * 3
+    timings = (report.reads, report.first_writes, report.writes, report.bare)
+    assert [len(t.latencies) for t in timings] == [50, 50, 50, 50]
+    # Warm-up and timed runs: one reply per read, a card and a thanks per write of each kind.
+    assert report.delivered == (commands.WARMUP + 50) * 5
     assert report.ratio > 0
 
 
@@ -31,7 +32,7 @@ def test_commands_main_prints_the_goals(tmp_path: Path, capsys: pytest.CaptureFi
     assert commands.main(argv) == 0
     out = capsys.readouterr().out
     assert "bare ORM insert" in out
-    assert out.count("PASS") + out.count("MISS") == 3
+    assert out.count("PASS") + out.count("MISS") == 4
 
 
 def test_commands_main_refuses_an_existing_database(
