@@ -87,7 +87,7 @@ async def settled(sent: fd.SentInteraction, timeout: float = 3.0) -> dict[str, A
 
 
 async def start_env(
-    monkeypatch: pytest.MonkeyPatch, fake: fd.FakeDiscord, *, db_url: str
+    monkeypatch: pytest.MonkeyPatch, fake: fd.FakeDiscord, *, db_url: str, **settings: Any
 ) -> tuple[Runtime, DiscordFrontEnd]:
     """Build the runtime and connect the real front-end to the stand-in."""
     # The front-end points discord.py at the stand-in; monkeypatch puts Discord back after.
@@ -98,6 +98,7 @@ async def start_env(
         discord_token=TOKEN,
         discord_api_base=f"{fake.url}/api/v10",
         discord_gateway_url=fake.gateway_url,
+        **settings,
     )
     runtime = await build_runtime(settings, clock=ManualClock(START, frozen=True), migrate=False)
     front = DiscordFrontEnd(runtime, guild_ready_timeout=0.05)

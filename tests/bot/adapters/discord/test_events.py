@@ -10,6 +10,7 @@ from sqlmodel import select
 
 from storage.models import CommunityRow, MemberRow
 from tests.bot.adapters.discord.conftest import (
+    TOKEN,
     DiscordEnv,
     answer,
     make_guild,
@@ -129,6 +130,27 @@ async def test_a_button_works_after_a_restart(
             await settled(pressed)
             shown = answer(pressed)
             assert shown is not None and "(page 2 of 2)" in shown.content
+        finally:
+            await front.close()
+            await runtime.close()
+
+
+async def test_a_development_guild_gets_the_commands_at_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    async with fd.FakeDiscord(token=TOKEN) as fake:
+        guild, channels = await make_guild(fake, "Dev")
+        alice = await fake.add_member(guild.id, "alice")
+        runtime, front = await start_env(
+            monkeypatch, fake, db_url="sqlite+aiosqlite:///:memory:", discord_guild=guild.id
+        )
+        try:
+            assert fake.commands() == []  # nothing global
+            assert {c["name"] for c in fake.commands(guild.id)} >= {"intro", "ping"}
+            sent = await fake.slash(guild.id, channels["general"], alice, "ping", {})
+            await settled(sent)
+            shown = answer(sent)
+            assert shown is not None and shown.content.startswith("Pong!")
         finally:
             await front.close()
             await runtime.close()
