@@ -38,6 +38,8 @@ async def bind(
     for name, value in values.items():
         if isinstance(value, MemberRef):
             values[name] = await resolve_member(ctx, value)
+        elif isinstance(value, list):
+            values[name] = [await resolve_member(ctx, ref) for ref in value]
     return values
 
 

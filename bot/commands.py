@@ -87,6 +87,7 @@ class Param:
     required: bool = True
     default: Any = None
     rest: bool = False  # the keyword-only last str that takes the rest of the line
+    many: int = 0  # a list of members: at most this many (Length(min, max) bounds it)
     form_field: bool = False
     length: Length | None = None
     range: Range | None = None
@@ -95,7 +96,9 @@ class Param:
     def usage(self) -> str:
         """How the parameter is written in a usage line."""
         shown = "|".join(self.choices) if self.choices else self.name
-        if self.rest:
+        if self.many:
+            shown = f"@{self.name}…"
+        elif self.rest:
             shown = f"{self.name}…"
         elif self.form_field:
             shown = f'{self.name}="…"'
@@ -235,6 +238,9 @@ def _read_param(parameter: inspect.Parameter, hint: Any, *, has_form: bool) -> P
                 suggest = extra.method
     required = parameter.default is inspect.Parameter.empty
     hint = _strip_optional(hint)
+    many = 0
+    if get_origin(hint) is list and get_args(hint) == (Member,):
+        hint, many = Member, (length.max if length and length.max else 25)
     kind, choices = _kind_of(hint)
     keyword_only = parameter.kind is inspect.Parameter.KEYWORD_ONLY
     if keyword_only and kind is not str:
@@ -247,6 +253,7 @@ def _read_param(parameter: inspect.Parameter, hint: Any, *, has_form: bool) -> P
         required=required,
         default=None if required else parameter.default,
         rest=keyword_only and not has_form,
+        many=many,
         form_field=keyword_only and has_form,
         length=length,
         range=bounds,
@@ -278,6 +285,8 @@ FALSE_WORDS = {"no", "false", "off", "0", "n"}
 
 def convert(param: Param, value: object) -> object:
     """Turn a raw value (text, or a platform's typed value) into the parameter's type."""
+    if param.many:
+        return _to_members(param, value)
     if param.kind is Member:
         return value if isinstance(value, MemberRef) else MemberRef(name=str(value).lstrip("@"))
     if param.kind is bool:
@@ -288,6 +297,18 @@ def convert(param: Param, value: object) -> object:
     if param.choices:
         return _to_choice(param, text)
     return _check_length(param, text)
+
+
+def _to_members(param: Param, value: object) -> list[MemberRef]:
+    listed = value if isinstance(value, list) else [value]
+    refs = [v if isinstance(v, MemberRef) else MemberRef(name=str(v).lstrip("@")) for v in listed]
+    least = param.length.min if param.length and param.length.min else 1
+    if len(refs) < least:
+        raise ParseError(f"Name at least {least} member{'s' if least > 1 else ''}, like @alice.")
+    if len(refs) > param.many:
+        raise ParseError(f"That's {len(refs)} members; name {param.many} at most.")
+    unique = list(dict.fromkeys(refs))
+    return unique
 
 
 def _to_bool(param: Param, value: object) -> bool:

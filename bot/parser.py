@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.commands import CommandSpec, Member, MemberRef
+from bot.commands import CommandSpec, Member, MemberRef, Param
 from bot.errors import ParseError
 
 _QUOTES = {'"': '"', "“": "”", "„": "“", "'": "'"}
@@ -86,7 +86,12 @@ def parse_args(spec: CommandSpec, text: str) -> dict[str, object]:
             continue
         if token.key is not None:
             token = Token(token.raw, token.start, token.raw)  # not one of ours: plain text
-        target = next((p for p in positional if p.name not in values), None)
+        target = next((p for p in positional if _takes(p, values, token)), None)
+        if target is not None and target.many:
+            listed = values.setdefault(target.name, [])
+            assert isinstance(listed, list)
+            listed.append(parse_member(token.text))
+            continue
         if target is not None:
             values[target.name] = _raw_value(target.kind, token)
             continue
@@ -95,6 +100,23 @@ def parse_args(spec: CommandSpec, text: str) -> dict[str, object]:
             break
         raise ParseError(f"I don't know what to do with “{token.text[:40]}”.")
     return values
+
+
+def _takes(param: Param, values: dict[str, object], token: Token) -> bool:
+    """Whether a positional parameter takes this word: a list of members takes mentions."""
+    if not param.many:
+        return param.name not in values
+    listed = values.get(param.name)
+    if not listed:
+        return True  # the first member may be a bare name
+    assert isinstance(listed, list)
+    return len(listed) < param.many and _looks_like_mention(token)
+
+
+def _looks_like_mention(token: Token) -> bool:
+    return not token.quoted and (
+        token.text.startswith("@") or bool(_PLATFORM_MENTION.fullmatch(token.text))
+    )
 
 
 def _raw_value(kind: type, token: Token) -> object:

@@ -69,10 +69,15 @@ class CopbotClient(discord.Client):
         if not member.bot:
             await self._event(member, "member_joined")
 
-    async def on_member_remove(self, member: discord.Member) -> None:
-        """Note that a member left."""
-        if not member.bot:
-            await self._event(member, "member_left")
+    async def on_raw_member_remove(self, payload: discord.RawMemberRemoveEvent) -> None:
+        """Note that a member left (the raw event: they may not be in discord.py's cache)."""
+        guild = self.get_guild(payload.guild_id)
+        if guild is None or payload.user.bot:
+            return
+        actor = Actor(str(payload.user.id), payload.user.display_name)
+        await self.dispatcher.emit(
+            place_of(guild), actor, "member_left", GuildTransport(self, guild)
+        )
 
     async def on_message(self, message: discord.Message) -> None:
         """Count a guild message as its author's activity; its content is never read."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import discord
@@ -117,7 +118,7 @@ async def make_guild(fake: fd.FakeDiscord, name: str) -> tuple[fd.FakeGuild, dic
 
 
 @pytest.fixture
-async def env(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[DiscordEnv]:
+async def env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> AsyncIterator[DiscordEnv]:
     """A connected copbot with alice, bob and a moderator (by the Moderator role)."""
     async with fd.FakeDiscord(token=TOKEN) as fake:
         guild, channels = await make_guild(fake, "Chemistry Educators")
@@ -125,7 +126,10 @@ async def env(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[DiscordEnv]:
         bob = await fake.add_member(guild.id, "bob")
         moderators = await fake.add_role(guild.id, "Moderator")
         mod = await fake.add_member(guild.id, "mod", roles=[moderators.id])
-        runtime, front = await start_env(monkeypatch, fake, db_url="sqlite+aiosqlite:///:memory:")
+        # A file, not :memory:: the bot handles events concurrently, and an in-memory database
+        # would make every session share one connection (and one transaction).
+        db_url = f"sqlite+aiosqlite:///{tmp_path / 'copbot.db'}"
+        runtime, front = await start_env(monkeypatch, fake, db_url=db_url)
         try:
             yield DiscordEnv(
                 fake,

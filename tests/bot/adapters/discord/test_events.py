@@ -58,24 +58,23 @@ async def test_closed_dms_fall_back_to_the_welcome_channel(env: DiscordEnv) -> N
 
 
 async def test_messages_count_as_activity_and_leaving_is_noted(env: DiscordEnv) -> None:
-    for _ in range(3):
-        await env.fake.message(env.guild.id, env.general, env.alice)
-    await env.fake.member_leave(env.guild.id, env.bob)
-    dispatcher = env.runtime.dispatcher
-    await env.eventually(lambda: dispatcher.activity.events >= 3)
-    await env.runtime.activity.flush()
-
     async def members() -> dict[str, MemberRow]:
         async with env.runtime.db.session() as session:
             return {r.name: r for r in (await session.exec(select(MemberRow))).all()}
 
-    rows = await members()
-    assert rows["alice"].active_days == 1 and rows["alice"].last_active_at is not None
+    await env.fake.member_leave(env.guild.id, env.bob)
     for _ in range(300):
-        if (await members())["bob"].left_at is not None:
+        if "bob" in (rows := await members()) and rows["bob"].left_at is not None:
             break
         await asyncio.sleep(0.01)
     assert (await members())["bob"].left_at is not None
+    for _ in range(3):
+        await env.fake.message(env.guild.id, env.general, env.alice)
+    dispatcher = env.runtime.dispatcher
+    await env.eventually(lambda: dispatcher.activity.events >= 3)
+    await env.runtime.activity.flush()
+    rows = await members()
+    assert rows["alice"].active_days == 1 and rows["alice"].last_active_at is not None
 
 
 async def test_joining_a_guild_creates_its_community(env: DiscordEnv) -> None:
