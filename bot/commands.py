@@ -175,13 +175,14 @@ def action(name: str, *, level: Level = Level.MEMBER) -> Callable[..., Any]:
     return _mark(Marker("action", name, {"level": level}))
 
 
-Event = Literal["member_joined", "member_left", "home_opened"]
+Event = Literal["member_joined", "member_left", "home_opened", "progress"]
 
 
 def listener(event: Event) -> Callable[..., Any]:
     """Mark a cog method as a listener: a member joined, left, or opened their home page."""
     # A `home_opened` listener replies with one section of the member's own page (Slack's
-    # Home tab, the console's `:home`); the sections are shown in cog order.
+    # Home tab, the console's `:home`); the sections are shown in cog order. A `progress`
+    # listener runs after any command that called ctx.progressed(member), in its transaction.
     return _mark(Marker("listener", event))
 
 

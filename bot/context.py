@@ -42,6 +42,7 @@ class Context:
     private_by_default: bool = False
     outbox: Outbox = field(default_factory=Outbox)
     after_commit: list[Callable[[], None]] = field(default_factory=list)
+    progress: dict[int, Member] = field(default_factory=dict)  # whose standing may have changed
 
     def now(self) -> datetime:
         """The current time from the injected clock."""
@@ -68,6 +69,11 @@ class Context:
     ) -> None:
         """Message a member directly, or post in `fallback_channel` if their DMs are closed."""
         self.outbox.add(ToMember(member, Reply(text, buttons), fallback_channel))
+
+    def progressed(self, *members: Member) -> None:
+        """Note that these members did something that may earn recognition (badges listen)."""
+        for member in members:
+            self.progress[member.id] = member
 
     def show_form(self, form: Form) -> None:
         """Ask the invoker to fill a form; its submission runs the form's command."""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import logging
 import secrets
 from collections.abc import Awaitable, Callable
@@ -11,18 +10,18 @@ from typing import Protocol
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot import render
 from bot.activity import ActivityBuffer
 from bot.binding import as_member, bind
 from bot.clock import Clock
-from bot.commands import CommandSpec, Event, Level
+from bot.commands import CommandSpec, Event, Level, Member
 from bot.configstore import ConfigStore
 from bot.context import Community, Context
 from bot.cooldowns import Cooldowns
+from bot.delivery import deliver_all, unknown_command
 from bot.errors import ParseError, UserError
 from bot.parser import parse_args, split_command
 from bot.registry import Registry
-from bot.reply import Outgoing, Reply, ToChannel, ToInvoker, ToMember, parse_custom_id
+from bot.reply import Outgoing, Reply, ToInvoker, parse_custom_id
 from config.community import CommunityConfig
 from storage import communities, members
 from storage.db import Database
@@ -68,6 +67,8 @@ class Outcome:
 
 
 Body = Callable[[Context], Awaitable[None]]
+# Who a scheduled job acts as: no member row, the top of the ladder.
+BOT = Member(id=0, external_id="", name="copbot", level=Level.OWNER, is_bot=True)
 
 
 class Dispatcher:
@@ -88,6 +89,9 @@ class Dispatcher:
         self.activity = activity
         self.configs = configs
         self.cooldowns = Cooldowns(clock)
+        # Each front-end registers how to reach a community without a request to answer, so
+        # scheduled jobs can post (the console, Discord and Slack each add theirs).
+        self.transports: dict[str, Callable[[Place], Transport]] = {}
         self._communities: dict[tuple[str, str], Community] = {}
 
     async def run_line(
@@ -97,7 +101,7 @@ class Dispatcher:
         line = line.strip().removeprefix("/").strip()
         path, rest = split_command(line, set(self.registry.commands))
         if not path:
-            return await self._refuse(place, self._unknown(line), transport)
+            return await self._refuse(place, unknown_command(self.registry, line), transport)
         spec = self.registry.commands[path]
         try:
             raw = parse_args(spec, rest)
@@ -262,6 +266,7 @@ class Dispatcher:
             async with self.db.session() as session, session.begin():
                 ctx = await self._context(session, community, place, actor, private)
                 await body(ctx)
+                await self._after_progress(ctx)
         except UserError as error:
             return await self._refuse(
                 place, error, transport, usage=usage if isinstance(error, ParseError) else None
@@ -317,6 +322,37 @@ class Dispatcher:
             ctx.after_commit.append(lambda: self.db.known_members.remember(row))
         return ctx
 
+    async def _after_progress(self, ctx: Context) -> None:
+        # Listeners see the command's own writes, in its transaction, so what it earned is
+        # awarded with it (or not at all, if it fails).
+        if ctx.progress:
+            for listener in self.registry.listeners.get("progress", []):
+                await listener(ctx)
+
+    async def run_as_bot(self, place: Place, body: Body, transport: Transport) -> bool:
+        """Run a scheduled job's work in one community, as the bot itself; True if it committed."""
+        community = await self.community(place)
+        try:
+            async with self.db.session() as session, session.begin():
+                ctx = Context(
+                    community=community,
+                    author=BOT,
+                    channel=place.channel,
+                    session=session,
+                    config=await self.configs.get(session, community.id),
+                    clock=self.clock,
+                    registry=self.registry,
+                )
+                await body(ctx)
+                await self._after_progress(ctx)
+        except Exception:
+            log.exception("a job failed in %s; it will try again next time", community.name)
+            return False
+        for hook in ctx.after_commit:
+            hook()
+        await self._deliver(place, ctx.outbox.items, transport)
+        return True
+
     def _check_level(self, ctx: Context, needed: Level, what: str) -> None:
         if ctx.author.level < needed:
             raise UserError(f"Only {needed.title} can use {what}.")
@@ -329,18 +365,6 @@ class Dispatcher:
         if wait > 0:
             raise UserError(f"Easy there: you can use /{spec.name} again in {wait:.0f} s.")
 
-    def _unknown(self, line: str) -> UserError:
-        word = line.split()[0].lower() if line.split() else ""
-        group = self.registry.children((word,)) if word else []
-        if group:
-            names = ", ".join(f"/{spec.name}" for spec in group)
-            return UserError(f"/{word} needs one more word: {names}.")
-        names = sorted({spec.path[0] for spec in self.registry.commands.values()})
-        close = difflib.get_close_matches(word, names, n=1)
-        hint = f" Did you mean /{close[0]}?" if close else ""
-        shown = render.safe(word[:32]) or "that"
-        return UserError(f"I don't know /{shown}.{hint} Type /help to see what I can do.")
-
     async def _refuse(
         self, place: Place, error: UserError, transport: Transport, usage: str | None = None
     ) -> Outcome:
@@ -349,13 +373,4 @@ class Dispatcher:
         return Outcome(False, error)
 
     async def _deliver(self, place: Place, items: list[Outgoing], transport: Transport) -> None:
-        for item in items:
-            try:
-                delivered = await transport.deliver(place, item)
-                if not delivered and isinstance(item, ToMember) and item.fallback_channel:
-                    # Their DMs are closed: say it in the fallback channel, pinging only them.
-                    text = f"{render.mention(item.member)} {item.reply.text}"
-                    fallback = Reply(text, item.reply.buttons)
-                    await transport.deliver(place, ToChannel(item.fallback_channel, fallback))
-            except Exception:
-                log.exception("could not deliver %s in %s", type(item).__name__, place)
+        await deliver_all(place, items, transport)

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 from dataclasses import dataclass
+
+from pydantic import ValidationError
 
 from bot.activity import ActivityBuffer
 from bot.clock import Clock, SystemClock
 from bot.configstore import ConfigStore
 from bot.dispatch import Dispatcher
+from bot.errors import ConfigError
+from bot.jobs import Jobs
 from bot.registry import Registry
 from bot.scheduler import Job, Scheduler
 from cogs import build_registry
-from config.community import default_values
+from config.community import build_config, default_values
 from config.settings import Settings
 from storage.db import Database
 
@@ -44,6 +49,7 @@ async def build_runtime(
     settings: Settings, *, clock: Clock | None = None, migrate: bool = True
 ) -> Runtime:
     """Open the database (upgrading its schema) and assemble the bot."""
+    check_defaults()
     clock = clock or SystemClock()
     db = Database(settings.database_url)
     await db.check()
@@ -66,6 +72,20 @@ async def build_runtime(
             every=settings.activity_flush_seconds,
         )
     )
+    jobs = Jobs(dispatcher)
     for spec in registry.jobs.values():
-        scheduler.add(Job(spec.name, spec.callback, spec.help, spec.every, spec.cron))
+        run = functools.partial(spec.callback, jobs)
+        scheduler.add(Job(spec.name, run, spec.help, spec.every, spec.cron))
     return Runtime(settings, db, clock, registry, dispatcher, activity, scheduler)
+
+
+def check_defaults() -> None:
+    """The shipped (or edited) defaults must make a valid community, badge rules included."""
+    try:
+        build_config({})
+    except ValidationError as error:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc'])}: {e['msg'].removeprefix('Value error, ')}"
+            for e in error.errors()
+        )
+        raise ConfigError(f"config/defaults.toml is not right: {problems}.") from None

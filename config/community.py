@@ -12,6 +12,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from bot.errors import UserError
+from config.rules import Rule, parse_rule
 
 
 class RoleInfo(BaseModel):
@@ -22,6 +23,32 @@ class RoleInfo(BaseModel):
     meaning: str = Field(min_length=1, max_length=300)
     commitments: list[str] = Field(default_factory=list, max_length=10)
     entry: list[str] = Field(default_factory=list, max_length=10)
+
+
+class BadgeInfo(BaseModel):
+    """A badge in the catalogue: earned by its rule, or granted by hand when manual."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1, max_length=40)
+    emoji: str = Field("🏅", min_length=1, max_length=8)
+    description: str = Field(min_length=1, max_length=200)
+    rule: str = ""
+    manual: bool = False
+    advocate: bool = False
+
+    @model_validator(mode="after")
+    def _rule_or_manual(self) -> BadgeInfo:
+        if self.manual == bool(self.rule.strip()):
+            raise ValueError("give a badge either a rule or manual = true (not both)")
+        if self.rule.strip():
+            parse_rule(self.rule)  # raises with what is wrong and which metrics exist
+        return self
+
+    @property
+    def parsed(self) -> Rule | None:
+        """The rule, parsed (None for a manual badge)."""
+        return parse_rule(self.rule) if self.rule.strip() else None
 
 
 class CommunityConfig(BaseModel):
@@ -37,7 +64,13 @@ class CommunityConfig(BaseModel):
     default_role: str
     timezone: str
     page_size: int = Field(10, ge=3, le=25)
+    kudos_channel: str = Field("", max_length=100)
+    kudos_daily_allowance: int = Field(5, ge=1, le=100)
+    kudos_same_recipient_daily: int = Field(1, ge=1, le=10)
+    leaderboards: bool = True
+    badge_channel: str = Field("", max_length=100)
     roles: dict[str, RoleInfo]
+    badges: dict[str, BadgeInfo] = Field(default_factory=dict)
 
     @field_validator("timezone")
     @classmethod
@@ -46,7 +79,9 @@ class CommunityConfig(BaseModel):
             raise ValueError("use an IANA time zone such as UTC, Europe/Paris or America/Chicago")
         return value
 
-    @field_validator("intro_channel", "welcome_channel", "announce_channel")
+    @field_validator(
+        "intro_channel", "welcome_channel", "announce_channel", "kudos_channel", "badge_channel"
+    )
     @classmethod
     def _bare_channel(cls, value: str) -> str:
         return value.strip().lstrip("#")
@@ -75,9 +110,12 @@ def build_config(overrides: dict[str, str]) -> CommunityConfig:
 
 def settable_keys(config: CommunityConfig) -> list[str]:
     """Every key `/config set` accepts, in a stable order."""
-    keys = [name for name in CommunityConfig.model_fields if name != "roles"]
+    keys = [name for name in CommunityConfig.model_fields if name not in ("roles", "badges")]
     for role in config.roles:
         keys.extend(f"roles.{role}.{part}" for part in RoleInfo.model_fields)
+    for badge, info in config.badges.items():
+        parts = ("name", "emoji", "description") + (() if info.manual else ("rule",))
+        keys.extend(f"badges.{badge}.{part}" for part in parts)
     return keys
 
 
@@ -92,6 +130,10 @@ def parse_override(config: CommunityConfig, key: str, raw: str) -> tuple[str, st
     current = lookup(config, key)
     if isinstance(current, list):
         value = [part.strip() for part in raw.split(";") if part.strip()]
+    elif isinstance(current, bool):
+        if value.lower() not in ("true", "false", "yes", "no", "on", "off"):
+            raise UserError(f"`{key}` takes yes or no, not “{raw[:40]}”.")
+        value = value.lower() in ("true", "yes", "on")
     elif isinstance(current, int):
         if not value.lstrip("-").isdigit():
             raise UserError(f"`{key}` takes a whole number, not “{raw[:40]}”.")

@@ -99,3 +99,89 @@ class SettingRow(SQLModel, table=True):
     value: str = Field(sa_column=Column(Text, nullable=False))  # JSON
     updated_by: int | None = Field(default=None, foreign_key="member.id", ondelete="SET NULL")
     updated_at: datetime = Field(sa_column=_when())
+
+
+class KudosGroupRow(SQLModel, table=True):
+    """One act of thanks: a giver, a reason, and (in kudos rows) up to five recipients."""
+
+    __tablename__ = "kudos_group"
+    __table_args__ = (
+        # A +1 joins someone else's thanks, once per member.
+        UniqueConstraint("plus_one_of", "giver_id"),
+        Index("ix_kudos_group_community_created", "community_id", "created_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    community_id: int = Field(foreign_key="community.id", ondelete="CASCADE")
+    giver_id: int = Field(foreign_key="member.id", ondelete="CASCADE")
+    reason: str = Field(sa_column=Column(Text, nullable=False))
+    spotlight: bool = False  # a moderator's kudos: shown with ⭐, outside any allowance
+    plus_one_of: int | None = Field(default=None, foreign_key="kudos_group.id", ondelete="CASCADE")
+    created_at: datetime = Field(sa_column=_when())
+
+
+class KudosRow(SQLModel, table=True):
+    """Thanks from one giver to one recipient: what counts, leaderboards and badges read."""
+
+    __tablename__ = "kudos"
+    __table_args__ = (
+        Index("ix_kudos_receiver", "community_id", "receiver_id", "created_at"),
+        Index("ix_kudos_giver", "community_id", "giver_id", "created_at"),
+        Index("ix_kudos_group", "group_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    community_id: int = Field(foreign_key="community.id", ondelete="CASCADE")
+    group_id: int = Field(foreign_key="kudos_group.id", ondelete="CASCADE")
+    giver_id: int = Field(foreign_key="member.id", ondelete="CASCADE")
+    receiver_id: int = Field(foreign_key="member.id", ondelete="CASCADE")
+    spotlight: bool = False
+    created_at: datetime = Field(sa_column=_when())
+
+
+class KudosTallyRow(SQLModel, table=True):
+    """Running counts per member and period, so leaderboards never scan every kudos."""
+
+    __tablename__ = "kudos_tally"
+    __table_args__ = (
+        Index("ix_kudos_tally_received", "community_id", "period", "start", "received"),
+        Index("ix_kudos_tally_given", "community_id", "period", "start", "given"),
+    )
+
+    community_id: int = Field(foreign_key="community.id", primary_key=True, ondelete="CASCADE")
+    period: str = Field(primary_key=True, max_length=8)  # week, month, year or all
+    start: date = Field(primary_key=True)  # the period's first day, in the community's zone
+    member_id: int = Field(foreign_key="member.id", primary_key=True, ondelete="CASCADE")
+    received: int = 0
+    given: int = 0
+
+
+class BadgeAwardRow(SQLModel, table=True):
+    """A badge a member holds; the unique key makes every award happen once."""
+
+    __tablename__ = "badge_award"
+    __table_args__ = (UniqueConstraint("community_id", "member_id", "badge"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    community_id: int = Field(foreign_key="community.id", ondelete="CASCADE")
+    member_id: int = Field(foreign_key="member.id", ondelete="CASCADE")
+    badge: str = Field(max_length=40)
+    awarded_at: datetime = Field(sa_column=_when())
+    granted_by: int | None = Field(default=None, foreign_key="member.id", ondelete="SET NULL")
+    reason: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+
+
+class BadgeEventRow(SQLModel, table=True):
+    """The record of grants, revocations and awards: who, which badge, by whom and why."""
+
+    __tablename__ = "badge_event"
+    __table_args__ = (Index("ix_badge_event_member", "community_id", "member_id", "at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    community_id: int = Field(foreign_key="community.id", ondelete="CASCADE")
+    member_id: int = Field(foreign_key="member.id", ondelete="CASCADE")
+    badge: str = Field(max_length=40)
+    action: str = Field(max_length=8)  # award, grant or revoke
+    by_id: int | None = Field(default=None, foreign_key="member.id", ondelete="SET NULL")
+    reason: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    at: datetime = Field(sa_column=_when())

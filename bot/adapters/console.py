@@ -74,6 +74,8 @@ class Console:
         self._buttons: tuple[Button, ...] = ()
         self._buttons_for: str | None = None  # a DM's buttons can only be pressed by its reader
         self._place = Place(PLATFORM, COMMUNITY, COMMUNITY, CHANNEL)
+        # Scheduled jobs print here too, as if the owner were watching.
+        runtime.dispatcher.transports[PLATFORM] = lambda place: ConsoleTransport(self, OWNER)
 
     def show(self, where: str, text: str, buttons: tuple[Button, ...] = ()) -> None:
         """Print one block: `[where] text`, then its buttons."""

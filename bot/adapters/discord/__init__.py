@@ -11,6 +11,7 @@ import yarl
 from discord.gateway import DiscordWebSocket
 
 from bot.adapters.discord.client import CopbotClient
+from bot.adapters.discord.transport import GuildTransport
 from bot.errors import ConfigError
 from bot.runtime import Runtime
 
@@ -39,6 +40,10 @@ class DiscordFrontEnd:
             **client_options,  # type: ignore[arg-type]
         )
         self._task: asyncio.Task[None] | None = None
+        client = self.client
+        runtime.dispatcher.transports["discord"] = lambda place: GuildTransport(
+            client, client.get_guild(int(place.community_id))
+        )
 
     async def start(self) -> None:
         """Log in and connect in the background; returns once the commands are synced."""

@@ -86,6 +86,8 @@ class SlackFrontEnd:
             request_verification_enabled=not self.socket_mode,
         )
         self._register()
+        # Scheduled jobs post through the Web API with no request to answer.
+        runtime.dispatcher.transports[PLATFORM] = lambda place: self._transport(Interaction(""))
 
     def _register(self) -> None:
         app = self.app
