@@ -183,7 +183,8 @@ class _Bench:
                 f'/intro about="I am {actor.name}, I teach and I learn." '
                 f'goals="Find peers for a reading group." interests="{tags}"'
             )
-            await self._command(actor, line, expect_items=2, expect_text="Thanks for introducing")
+            # The card, the private thanks, and the Hello badge a first intro earns.
+            await self._command(actor, line, expect_items=3, expect_text="earned **Hello**")
 
     async def write(self, times: int) -> None:
         """A member rewrites their intro with every field given, so no form is shown."""

@@ -13,7 +13,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage.db import Database
-from storage.models import CommunityRow, InterestRow, IntroRow, MemberRow
+from storage.models import BadgeAwardRow, CommunityRow, InterestRow, IntroRow, MemberRow
 
 PLATFORM = "bench"
 COMMUNITY_ID = "bench-community"
@@ -160,6 +160,13 @@ async def _insert_intros(
         )
     await _insert_batches(connection, insert(IntroRow), iter(intros))
     await _insert_batches(connection, insert(InterestRow), iter(interests))
+    # As in a real community, everyone who introduced themselves holds the Hello badge.
+    awards = (
+        {"community_id": community_id, "member_id": member.id, "badge": "hello",
+         "awarded_at": START, "reason": ""}
+        for member in members
+    )  # fmt: skip
+    await _insert_batches(connection, insert(BadgeAwardRow), awards)
 
 
 async def _insert_batches(

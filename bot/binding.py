@@ -84,6 +84,7 @@ async def resolve_member(ctx: Context, ref: MemberRef) -> Member:
                 community_id=community_id,
                 external_id=ref.external_id,
                 name=ref.name or ref.external_id,
+                is_bot=ref.is_bot,
                 default_role=ctx.config.default_role,
             )
     elif ref.name:

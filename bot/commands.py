@@ -48,6 +48,7 @@ class MemberRef:
 
     external_id: str | None = None
     name: str | None = None
+    is_bot: bool = False  # as the platform says, where it says (Discord's resolved users)
 
     def __str__(self) -> str:
         return f"@{self.name or self.external_id}"

@@ -109,8 +109,9 @@ def _takes(param: Param, values: dict[str, object], token: Token) -> bool:
     listed = values.get(param.name)
     if not listed:
         return True  # the first member may be a bare name
-    assert isinstance(listed, list)
-    return len(listed) < param.many and _looks_like_mention(token)
+    # Every mention is taken, even past the maximum, so the member hears "5 at most" rather
+    # than finding the extra names swallowed into the text that follows.
+    return _looks_like_mention(token)
 
 
 def _looks_like_mention(token: Token) -> bool:

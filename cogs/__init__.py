@@ -6,7 +6,9 @@ from importlib.metadata import PackageNotFoundError, version
 
 from bot.configstore import ConfigStore
 from bot.registry import Registry
+from cogs.badges import Badges
 from cogs.intro import Intro
+from cogs.kudos import Kudos
 from cogs.meta import Meta
 from cogs.roles import Roles
 
@@ -22,6 +24,6 @@ def copbot_version() -> str:
 def build_registry(configs: ConfigStore) -> Registry:
     """A registry holding every cog copbot ships."""
     registry = Registry()
-    for cog in (Intro(), Roles(), Meta(registry, configs, copbot_version())):
+    for cog in (Intro(), Roles(), Kudos(), Badges(), Meta(registry, configs, copbot_version())):
         registry.add_cog(cog)
     return registry

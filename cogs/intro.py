@@ -71,6 +71,7 @@ class Intro:
             now=ctx.now(),
         )
         ctx.post(ctx.config.intro_channel, intro_card(ctx.author, saved, updated=updated))
+        ctx.progressed(ctx.author)
         channel = render.safe(ctx.config.intro_channel)
         if updated:
             ctx.reply(

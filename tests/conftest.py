@@ -42,6 +42,10 @@ class RecordingTransport:
         """The text of the last message."""
         return self.texts()[-1]
 
+    def answer(self) -> str:
+        """The text of the last answer to whoever acted (posts and DMs aside)."""
+        return self.to_invoker()[-1].reply.text
+
     def to_invoker(self) -> list[ToInvoker]:
         """Answers to whoever acted."""
         return [item for item in self.sent if isinstance(item, ToInvoker)]

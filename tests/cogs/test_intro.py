@@ -26,7 +26,7 @@ async def test_intro_with_every_field_saves_and_posts_a_card(driver: Driver) -> 
     assert "introduced themselves" in card and "I teach chemistry" in card
     assert "oer, chemistry" in card  # normalised: lower-case, de-duplicated
     assert render.mentioned_ids(card) == ["ann"]
-    assert "Thanks for introducing yourself" in driver.transport.last()
+    assert "Thanks for introducing yourself" in driver.transport.answer()
     assert driver.transport.to_invoker()[-1].reply.private
 
 
@@ -48,7 +48,7 @@ async def test_running_intro_again_keeps_history(driver: Driver, clock: ManualCl
     await driver.run("ann", '/intro about="I teach" goals="lead a work group" interests=oer')
     assert "updated their intro" in driver.transport.posts("introductions")[-1].reply.text
     await driver.run("ann", "/intro history")
-    history = driver.transport.last()
+    history = driver.transport.answer()
     assert "2 versions" in history
     assert history.index("lead a work group") < history.index("find OER partners")
     assert "2026-12-02 (current)" in history and "2026-11-02" in history
@@ -57,14 +57,14 @@ async def test_running_intro_again_keeps_history(driver: Driver, clock: ManualCl
 async def test_intro_show_for_self_other_and_missing(driver: Driver) -> None:
     await driver.run("ann", INTRO)
     await driver.run("bob", "/intro show")
-    assert "You haven't introduced yourself yet" in driver.transport.last()
+    assert "You haven't introduced yourself yet" in driver.transport.answer()
     assert driver.transport.to_invoker()[-1].reply.buttons[0].action == "intro_open"
     await driver.run("bob", "/intro show @ann")
-    assert "I teach chemistry" in driver.transport.last()
+    assert "I teach chemistry" in driver.transport.answer()
     await driver.run("ann", "/intro show @bob")
-    assert "hasn't written an intro yet" in driver.transport.last()
+    assert "hasn't written an intro yet" in driver.transport.answer()
     await driver.run("ann", "/intro show @ghost")
-    assert "I can't find @ghost" in driver.transport.last()
+    assert "I can't find @ghost" in driver.transport.answer()
 
 
 async def test_mass_mentions_in_an_intro_never_ping(driver: Driver) -> None:
@@ -85,7 +85,7 @@ async def test_over_long_and_empty_fields_are_refused_and_nothing_is_lost(
     values = {"about": "x" * 501, "goals": "g", "interests": "a"}
     outcome = await driver.submit("ann", "intro", values)
     assert outcome.error and outcome.error.field == "about"
-    assert "501 characters; keep it to 500" in driver.transport.last()
+    assert "501 characters; keep it to 500" in driver.transport.answer()
     outcome = await driver.submit("ann", "intro", {"about": "a", "goals": "  ", "interests": "a"})
     assert outcome.error and outcome.error.field == "goals"
     async with runtime.db.session() as session:
@@ -118,12 +118,12 @@ async def test_directory_pages_and_filters(driver: Driver, clock: ManualClock) -
     assert "12 members who introduced themselves** (page 1 of 2)" in page.reply.text
     assert page.reply.text.index("m11") < page.reply.text.index("m10")  # newest first
     await driver.press("viewer", page.reply.buttons[0].custom_id)
-    assert "(page 2 of 2)" in driver.transport.last() and "m00" in driver.transport.last()
+    assert "(page 2 of 2)" in driver.transport.answer() and "m00" in driver.transport.answer()
     await driver.run("viewer", "/members ART")
-    assert "6 members interested in **art**" in driver.transport.last()
+    assert "6 members interested in **art**" in driver.transport.answer()
     await driver.run("viewer", "/members knitting")
-    assert "Nobody lists **knitting**" in driver.transport.last()
-    assert "oer" in driver.transport.last()
+    assert "Nobody lists **knitting**" in driver.transport.answer()
+    assert "oer" in driver.transport.answer()
 
 
 async def test_newcomers_get_a_welcome_dm_with_the_intro_button(driver: Driver) -> None:

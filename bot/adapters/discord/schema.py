@@ -63,9 +63,19 @@ def _top_level(name: str, specs: list[CommandSpec]) -> dict[str, Any]:
 
 def _options(spec: CommandSpec) -> list[dict[str, Any]]:
     # Discord wants required options before optional ones.
-    params = [p for p in spec.params if not p.form_field]
-    ordered = [p for p in params if p.required] + [p for p in params if not p.required]
-    return [_option(param) for param in ordered]
+    options = []
+    for param in spec.params:
+        if param.form_field:
+            continue
+        options.append(_option(param))
+        # A list of members is one user option each: member, member2 … member5.
+        least = param.length.min if param.length and param.length.min else 1
+        for number in range(2, param.many + 1):
+            extra = _option(param) | {"name": f"{param.name}{number}", "required": number <= least}
+            extra["description"] = f"{param.name.capitalize()} {number} of {param.many}"
+            options.append(extra)
+    required = [o for o in options if o["required"]]
+    return required + [o for o in options if not o["required"]]
 
 
 def _option(param: Param) -> dict[str, Any]:
@@ -79,7 +89,7 @@ def _option(param: Param) -> dict[str, Any]:
         option["choices"] = [{"name": c, "value": c} for c in param.choices[:25]]
     elif param.suggest:
         option["autocomplete"] = True
-    if param.length is not None:
+    if param.length is not None and not param.many:
         if param.length.min:
             option["min_length"] = param.length.min
         if param.length.max is not None:
@@ -121,11 +131,19 @@ def invocation(
     resolved = data.get("resolved") or {}
     raw: dict[str, object] = {}
     focused = None
+    lists = {param.name for param in spec.params if param.many}
     for option in options:
         if option.get("focused"):
             focused = option
         value = option.get("value")
-        raw[option["name"]] = _member_ref(str(value), resolved) if option["type"] == USER else value
+        value = _member_ref(str(value), resolved) if option["type"] == USER else value
+        listed = option["name"].rstrip("0123456789")
+        if listed in lists:
+            collected = raw.setdefault(listed, [])
+            assert isinstance(collected, list)
+            collected.append(value)
+        else:
+            raw[option["name"]] = value
     return spec, raw, focused
 
 
@@ -133,7 +151,7 @@ def _member_ref(user_id: str, resolved: dict[str, Any]) -> MemberRef:
     member = (resolved.get("members") or {}).get(user_id) or {}
     user = (resolved.get("users") or {}).get(user_id) or {}
     name = member.get("nick") or user.get("global_name") or user.get("username")
-    return MemberRef(external_id=user_id, name=name)
+    return MemberRef(external_id=user_id, name=name, is_bot=bool(user.get("bot")))
 
 
 def comparable(commands: list[dict[str, Any]]) -> list[dict[str, Any]]:

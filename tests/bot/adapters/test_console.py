@@ -142,3 +142,30 @@ def test_clock_jobs_moderators_and_leaving(db: Path) -> None:
     assert "[only @bob] Only moderators can use /config set." in out
     assert "@carol left the community." in out
     assert "Pong" not in out  # :quit stops reading
+
+
+def test_kudos_and_plus_one_in_the_playground(db: Path) -> None:
+    out = play(
+        "\n".join(
+            [
+                ":as bob",
+                ":as carol",
+                ":as ana",
+                "/kudos @bob @carol for the workshop",
+                ":as dee",
+                ":click 1",
+                ":click 1",
+                "/kudos @dee for helping myself",
+                "/kudos top",
+                "/kudos history @bob",
+            ]
+        ),
+        db,
+    )
+    assert "[#general] 🙌 ana thanked @bob, @carol: for the workshop" in out
+    assert "  (1) +1" in out
+    assert "[only @dee] Your +1 is added: you thanked bob, carol too." in out
+    assert "[only @dee] You've already added your +1 to these thanks." in out
+    assert "[only @dee] You can't thank yourself" in out
+    assert "1. bob: 2" in out
+    assert "from dee: for the workshop" in out and "from ana: for the workshop" in out

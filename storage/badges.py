@@ -1,0 +1,404 @@
+"""Queries for badges: members' metrics, who holds what, awards, grants and revocations."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cache
+from typing import Any
+
+from sqlalchemy import Integer, bindparam, case, delete, distinct, func, insert, true, union_all
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from storage.members import insert_or_ignore
+from storage.models import BadgeAwardRow, BadgeEventRow, IntroRow, KudosRow, MemberRow
+
+# Bound parameters per IN list: well under SQLite's limit and kind to Postgres' planner.
+CHUNK = 500
+
+MetricValues = dict[str, int | str]
+_COUNTED = (
+    "intros",
+    "kudos_received",
+    "kudos_given",
+    "distinct_givers",
+    "distinct_receivers",
+    "spotlights",
+)
+_SEPARATOR = "\n"  # between badge ids in one aggregated column; TOML keys never hold it
+
+
+@dataclass(frozen=True)
+class Standing:
+    """A member's metrics, and the badges rules must not award them (held or revoked)."""
+
+    metrics: MetricValues
+    settled: frozenset[str]
+
+
+async def standings(
+    session: AsyncSession,
+    *,
+    community_id: int,
+    member_ids: Collection[int] | None,
+    now: datetime,
+) -> dict[int, Standing]:
+    """Metrics and settled badges of these members (None: current members who aren't bots)."""
+    if member_ids is None:
+        return await _gather(session, community_id=community_id, now=now, ids=None)
+    found: dict[int, Standing] = {}
+    for chunk in _chunks(member_ids):
+        found.update(await _gather(session, community_id=community_id, now=now, ids=chunk))
+    return found
+
+
+async def metrics(
+    session: AsyncSession, *, community_id: int, member_ids: Collection[int], now: datetime
+) -> dict[int, MetricValues]:
+    """Every rule metric for these members (unknown ids are left out)."""
+    found = await standings(session, community_id=community_id, member_ids=member_ids, now=now)
+    return {member_id: standing.metrics for member_id, standing in found.items()}
+
+
+async def all_metrics(
+    session: AsyncSession, *, community_id: int, now: datetime
+) -> dict[int, MetricValues]:
+    """Every rule metric for every current member who is not a bot (the daily re-check)."""
+    found = await standings(session, community_id=community_id, member_ids=None, now=now)
+    return {member_id: standing.metrics for member_id, standing in found.items()}
+
+
+async def _gather(
+    session: AsyncSession, *, community_id: int, now: datetime, ids: Sequence[int] | None
+) -> dict[int, Standing]:
+    params: dict[str, Any] = {"community_id": community_id}
+    if ids is not None:
+        params["ids"] = list(ids)
+    found: dict[int, Standing] = {}
+    for row in (await session.exec(_standings_query(ids is not None), params=params)).all():
+        member_id, role, active_days, joined_at, settled, *counts = row
+        values: MetricValues = dict(zip(_COUNTED, (int(n) for n in counts), strict=True))
+        values["active_days"] = active_days
+        # No join date (seen before joins were recorded): count from zero.
+        values["days_since_join"] = max(0, (now - joined_at).days) if joined_at else 0
+        values["role"] = role
+        found[member_id] = Standing(values, frozenset((settled or "").split(_SEPARATOR)) - {""})
+    return found
+
+
+@cache
+def _standings_query(by_ids: bool) -> Any:
+    """One statement for every metric and settled badge, built once with bound parameters."""
+    # One statement, built once: the progress listener runs inside a command's write
+    # transaction, so every round trip (and every millisecond of Python) holds SQLite's write
+    # lock longer. With no id list the GROUP BYs cover the whole community, which beats
+    # thousands of bound parameters.
+    community = bindparam("community_id", type_=Integer)
+    ids = bindparam("ids", expanding=True)
+
+    def only(column: Any) -> Any:
+        return col(column).in_(ids) if by_ids else true()
+
+    received = (
+        select(
+            col(KudosRow.receiver_id).label("member_id"),
+            func.count().label("count"),
+            func.count(distinct(KudosRow.giver_id)).label("people"),
+            func.sum(case((col(KudosRow.spotlight), 1), else_=0)).label("spotlights"),
+        )
+        .where(col(KudosRow.community_id) == community, only(KudosRow.receiver_id))
+        .group_by(KudosRow.receiver_id)
+        .subquery()
+    )
+    given = (
+        select(
+            col(KudosRow.giver_id).label("member_id"),
+            func.count().label("count"),
+            func.count(distinct(KudosRow.receiver_id)).label("people"),
+        )
+        .where(col(KudosRow.community_id) == community, only(KudosRow.giver_id))
+        .group_by(KudosRow.giver_id)
+        .subquery()
+    )
+    wrote = (
+        select(col(IntroRow.member_id).label("member_id"), func.count().label("count"))
+        .where(col(IntroRow.community_id) == community, only(IntroRow.member_id))
+        .group_by(IntroRow.member_id)
+        .subquery()
+    )
+    # A revocation sticks until a moderator grants the badge again (which makes it held).
+    marks = union_all(
+        select(col(BadgeAwardRow.member_id).label("member_id"), col(BadgeAwardRow.badge)).where(
+            col(BadgeAwardRow.community_id) == community, only(BadgeAwardRow.member_id)
+        ),
+        select(BadgeEventRow.member_id, BadgeEventRow.badge).where(
+            col(BadgeEventRow.community_id) == community,
+            BadgeEventRow.action == "revoke",
+            only(BadgeEventRow.member_id),
+        ),
+    ).subquery()
+    closed = (
+        select(marks.c.member_id, func.aggregate_strings(marks.c.badge, _SEPARATOR).label("ids"))
+        .group_by(marks.c.member_id)
+        .subquery()
+    )
+    people = select(MemberRow).where(col(MemberRow.community_id) == community)
+    if by_ids:
+        people = people.where(only(MemberRow.id))
+    else:
+        people = people.where(col(MemberRow.left_at).is_(None), col(MemberRow.is_bot).is_(False))
+    member = people.subquery()
+    return (
+        select(
+            member.c.id,
+            member.c.role,
+            member.c.active_days,
+            member.c.joined_at,
+            closed.c.ids,
+            func.coalesce(wrote.c.count, 0),
+            func.coalesce(received.c.count, 0),
+            func.coalesce(given.c.count, 0),
+            func.coalesce(received.c.people, 0),
+            func.coalesce(given.c.people, 0),
+            func.coalesce(received.c.spotlights, 0),
+        )
+        .outerjoin(received, received.c.member_id == member.c.id)
+        .outerjoin(given, given.c.member_id == member.c.id)
+        .outerjoin(wrote, wrote.c.member_id == member.c.id)
+        .outerjoin(closed, closed.c.member_id == member.c.id)
+    )
+
+
+def _chunks(member_ids: Collection[int]) -> list[list[int]]:
+    ids = sorted(set(member_ids))
+    return [ids[start : start + CHUNK] for start in range(0, len(ids), CHUNK)]
+
+
+async def award(
+    session: AsyncSession,
+    *,
+    community_id: int,
+    member_id: int,
+    badge: str,
+    now: datetime,
+    by_id: int | None = None,
+    reason: str = "",
+) -> bool:
+    """Give a member a badge once; True only if this call gave it (a racing call gets False)."""
+    # The unique key decides races: exactly one INSERT returns the new row's id.
+    inserted = await session.exec(
+        insert_or_ignore(session, BadgeAwardRow)
+        .values(
+            community_id=community_id,
+            member_id=member_id,
+            badge=badge,
+            awarded_at=now,
+            granted_by=by_id,
+            reason=reason,
+        )
+        .returning(col(BadgeAwardRow.id))
+    )
+    if inserted.first() is None:
+        return False
+    action = "award" if by_id is None else "grant"
+    await _record(session, community_id, member_id, badge, action, by_id, reason, now)
+    return True
+
+
+async def award_many(
+    session: AsyncSession,
+    *,
+    community_id: int,
+    earned: Sequence[tuple[int, str, str]],
+    now: datetime,
+) -> list[tuple[int, str]]:
+    """Award many (member, badge, reason) at once; the (member, badge) pairs that were new."""
+    if not earned:
+        return []
+    # One batched INSERT … RETURNING: only rows the unique key let in come back, so a racing
+    # command's award is neither duplicated nor announced twice.
+    rows = [
+        {"community_id": community_id, "member_id": member, "badge": badge, "awarded_at": now,
+         "reason": reason}
+        for member, badge, reason in earned
+    ]  # fmt: skip
+    connection = await session.connection()
+    statement = insert_or_ignore(session, BadgeAwardRow).returning(
+        col(BadgeAwardRow.member_id), col(BadgeAwardRow.badge)
+    )
+    inserted = [(member, badge) for member, badge in (await connection.execute(statement, rows))]
+    reasons = {(member, badge): reason for member, badge, reason in earned}
+    if inserted:
+        events = [
+            {"community_id": community_id, "member_id": member, "badge": badge,
+             "action": "award", "reason": reasons[(member, badge)], "at": now}
+            for member, badge in inserted
+        ]  # fmt: skip
+        await connection.execute(insert(BadgeEventRow), events)
+    return inserted
+
+
+async def grant(
+    session: AsyncSession,
+    *,
+    community_id: int,
+    member_id: int,
+    badge: str,
+    by_id: int,
+    reason: str,
+    now: datetime,
+) -> bool:
+    """A moderator gives a badge, with why; False if the member already holds it."""
+    return await award(
+        session,
+        community_id=community_id,
+        member_id=member_id,
+        badge=badge,
+        now=now,
+        by_id=by_id,
+        reason=reason,
+    )
+
+
+async def revoke(
+    session: AsyncSession,
+    *,
+    community_id: int,
+    member_id: int,
+    badge: str,
+    by_id: int,
+    reason: str,
+    now: datetime,
+) -> bool:
+    """A moderator takes a badge back, with why; False if the member did not hold it."""
+    removed = await session.exec(
+        delete(BadgeAwardRow)
+        .where(
+            col(BadgeAwardRow.community_id) == community_id,
+            col(BadgeAwardRow.member_id) == member_id,
+            col(BadgeAwardRow.badge) == badge,
+        )
+        .returning(col(BadgeAwardRow.id))
+        # Plain SQL: award rows are never kept in the session, so there is nothing to sync.
+        .execution_options(synchronize_session=False)
+    )
+    if not removed.all():
+        return False
+    await _record(session, community_id, member_id, badge, "revoke", by_id, reason, now)
+    return True
+
+
+async def _record(
+    session: AsyncSession,
+    community_id: int,
+    member_id: int,
+    badge: str,
+    action: str,
+    by_id: int | None,
+    reason: str,
+    now: datetime,
+) -> None:
+    event = BadgeEventRow(
+        community_id=community_id,
+        member_id=member_id,
+        badge=badge,
+        action=action,
+        by_id=by_id,
+        reason=reason,
+        at=now,
+    )
+    # No flush: event rows go out with the transaction's next flush, batched together.
+    session.add(event)
+
+
+async def awards_of(
+    session: AsyncSession, *, community_id: int, member_id: int
+) -> Sequence[BadgeAwardRow]:
+    """The badges a member holds, oldest first."""
+    found = await session.exec(
+        select(BadgeAwardRow)
+        .where(BadgeAwardRow.community_id == community_id, BadgeAwardRow.member_id == member_id)
+        .order_by(col(BadgeAwardRow.awarded_at), col(BadgeAwardRow.id))
+    )
+    return found.all()
+
+
+async def events_of(
+    session: AsyncSession, *, community_id: int, member_id: int
+) -> Sequence[BadgeEventRow]:
+    """The record of a member's awards, grants and revocations, oldest first."""
+    found = await session.exec(
+        select(BadgeEventRow)
+        .where(BadgeEventRow.community_id == community_id, BadgeEventRow.member_id == member_id)
+        .order_by(col(BadgeEventRow.at), col(BadgeEventRow.id))
+    )
+    return found.all()
+
+
+async def holders(
+    session: AsyncSession, *, community_id: int, badges: Collection[str]
+) -> list[tuple[BadgeAwardRow, MemberRow]]:
+    """Current members holding any of these badges, by badge and then earliest first."""
+    if not badges:
+        return []
+    found = await session.exec(
+        select(BadgeAwardRow, MemberRow)
+        .join(MemberRow, col(MemberRow.id) == col(BadgeAwardRow.member_id))
+        .where(
+            BadgeAwardRow.community_id == community_id,
+            col(BadgeAwardRow.badge).in_(list(badges)),
+            col(MemberRow.left_at).is_(None),
+        )
+        .order_by(col(BadgeAwardRow.badge), col(BadgeAwardRow.awarded_at), col(MemberRow.id))
+    )
+    return list(found.all())
+
+
+async def counts(session: AsyncSession, *, community_id: int) -> dict[str, int]:
+    """How many current members hold each badge."""
+    found = await session.exec(
+        select(BadgeAwardRow.badge, func.count())
+        .join(MemberRow, col(MemberRow.id) == col(BadgeAwardRow.member_id))
+        .where(BadgeAwardRow.community_id == community_id, col(MemberRow.left_at).is_(None))
+        .group_by(BadgeAwardRow.badge)
+    )
+    return dict(found.all())
+
+
+async def top_givers(
+    session: AsyncSession, *, community_id: int, since: datetime, limit: int = 10
+) -> list[tuple[MemberRow, int]]:
+    """The current members who gave the most kudos since a time, with how many."""
+    given = func.count(col(KudosRow.id)).label("given")
+    found = await session.exec(
+        select(MemberRow, given)
+        .join(KudosRow, col(KudosRow.giver_id) == col(MemberRow.id))
+        .where(
+            KudosRow.community_id == community_id,
+            col(KudosRow.created_at) >= since,
+            col(MemberRow.left_at).is_(None),
+        )
+        .group_by(col(MemberRow.id))
+        .order_by(given.desc(), func.lower(MemberRow.name))
+        .limit(limit)
+    )
+    return list(found.all())
+
+
+async def rows_of(
+    session: AsyncSession, *, community_id: int, member_ids: Collection[int]
+) -> dict[int, MemberRow]:
+    """Member rows by id, so announcements can name and mention them."""
+    found: dict[int, MemberRow] = {}
+    ids = sorted(set(member_ids))
+    for start in range(0, len(ids), CHUNK):
+        rows = await session.exec(
+            select(MemberRow).where(
+                MemberRow.community_id == community_id,
+                col(MemberRow.id).in_(ids[start : start + CHUNK]),
+            )
+        )
+        found.update((row.id, row) for row in rows.all() if row.id is not None)
+    return found

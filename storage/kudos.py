@@ -1,0 +1,264 @@
+"""Queries for kudos: giving (with running tallies), allowances, leaderboards and history."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any, Literal
+
+from sqlalchemy import case, func, insert, or_
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from storage.models import KudosGroupRow, KudosRow, KudosTallyRow, MemberRow
+
+Period = Literal["week", "month", "year", "all"]
+PERIODS: tuple[Period, ...] = ("week", "month", "year", "all")
+EVER = date(1970, 1, 1)  # the start of the "all" period
+
+
+def period_start(period: Period, day: date) -> date:
+    """The first day of the period that contains `day` (weeks start on Monday)."""
+    if period == "week":
+        return day - timedelta(days=day.weekday())
+    if period == "month":
+        return day.replace(day=1)
+    if period == "year":
+        return day.replace(month=1, day=1)
+    return EVER
+
+
+async def give(
+    session: AsyncSession,
+    *,
+    community_id: int,
+    giver_id: int,
+    receiver_ids: Sequence[int],
+    reason: str,
+    spotlight: bool,
+    now: datetime,
+    local_day: date,
+    plus_one_of: int | None = None,
+) -> KudosGroupRow:
+    """Record one act of thanks to several members, and move every tally it touches."""
+    group = KudosGroupRow(
+        community_id=community_id,
+        giver_id=giver_id,
+        reason=reason,
+        spotlight=spotlight,
+        plus_one_of=plus_one_of,
+        created_at=now,
+    )
+    session.add(group)
+    await session.flush()
+    rows = [
+        {
+            "community_id": community_id,
+            "group_id": group.id,
+            "giver_id": giver_id,
+            "receiver_id": receiver,
+            "spotlight": spotlight,
+            "created_at": now,
+        }
+        for receiver in receiver_ids
+    ]
+    connection = await session.connection()
+    await connection.execute(insert(KudosRow), rows)
+    await _add_to_tallies(session, community_id, giver_id, receiver_ids, local_day)
+    return group
+
+
+async def _add_to_tallies(
+    session: AsyncSession,
+    community_id: int,
+    giver_id: int,
+    receiver_ids: Sequence[int],
+    day: date,
+) -> None:
+    # One statement for every period of the giver and each receiver: counts only ever grow
+    # by addition, so concurrent kudos can't lose an increment.
+    rows: dict[tuple[str, date, int], dict[str, Any]] = {}
+    for period in PERIODS:
+        start = period_start(period, day)
+        for member, received, given in [(giver_id, 0, len(receiver_ids))] + [
+            (receiver, 1, 0) for receiver in receiver_ids
+        ]:
+            key = (period, start, member)
+            row = rows.setdefault(
+                key,
+                {
+                    "community_id": community_id,
+                    "period": period,
+                    "start": start,
+                    "member_id": member,
+                    "received": 0,
+                    "given": 0,
+                },
+            )
+            row["received"] += received
+            row["given"] += given
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    statement = dialect.insert(KudosTallyRow).values(list(rows.values()))
+    table = KudosTallyRow.__table__  # type: ignore[attr-defined]
+    await session.exec(
+        statement.on_conflict_do_update(
+            index_elements=["community_id", "period", "start", "member_id"],
+            set_={
+                "received": table.c.received + statement.excluded.received,
+                "given": table.c.given + statement.excluded.given,
+            },
+        )
+    )
+
+
+async def given_since(
+    session: AsyncSession, *, community_id: int, giver_id: int, since: datetime
+) -> int:
+    """How many people a member thanked since a moment, spotlights excepted (their allowance)."""
+    found = await session.exec(
+        select(func.count()).where(
+            KudosRow.community_id == community_id,
+            KudosRow.giver_id == giver_id,
+            col(KudosRow.created_at) >= since,
+            col(KudosRow.spotlight).is_(False),
+        )
+    )
+    return found.one()
+
+
+async def thanked_since(
+    session: AsyncSession,
+    *,
+    community_id: int,
+    giver_id: int,
+    receiver_ids: Sequence[int],
+    since: datetime,
+) -> dict[int, int]:
+    """How often a giver thanked each of these members since a moment."""
+    found = await session.exec(
+        select(KudosRow.receiver_id, func.count())
+        .where(
+            KudosRow.community_id == community_id,
+            KudosRow.giver_id == giver_id,
+            col(KudosRow.receiver_id).in_(list(receiver_ids)),
+            col(KudosRow.created_at) >= since,
+        )
+        .group_by(KudosRow.receiver_id)
+    )
+    return dict(found.all())
+
+
+async def group_of(
+    session: AsyncSession, *, community_id: int, group_id: int
+) -> KudosGroupRow | None:
+    """A kudos post by its id, in this community only."""
+    group = await session.get(KudosGroupRow, group_id)
+    return group if group is not None and group.community_id == community_id else None
+
+
+async def recipients(session: AsyncSession, *, group_id: int) -> list[MemberRow]:
+    """The members a kudos post thanked."""
+    found = await session.exec(
+        select(MemberRow)
+        .join(KudosRow, col(KudosRow.receiver_id) == col(MemberRow.id))
+        .where(KudosRow.group_id == group_id)
+        .order_by(KudosRow.id)
+    )
+    return list(found.all())
+
+
+async def joined_already(session: AsyncSession, *, group_id: int, giver_id: int) -> bool:
+    """Whether a member already added their +1 to a kudos post."""
+    found = await session.exec(
+        select(KudosGroupRow.id).where(
+            KudosGroupRow.plus_one_of == group_id, KudosGroupRow.giver_id == giver_id
+        )
+    )
+    return found.first() is not None
+
+
+@dataclass(frozen=True)
+class Standing:
+    """One line of a leaderboard."""
+
+    member_id: int
+    name: str
+    count: int
+
+
+async def leaderboard(
+    session: AsyncSession,
+    *,
+    community_id: int,
+    period: Period,
+    start: date,
+    by: Literal["received", "given"],
+    offset: int,
+    limit: int,
+) -> tuple[int, list[Standing]]:
+    """Members ranked by kudos received or given in a period, and how many are ranked."""
+    count = col(KudosTallyRow.received) if by == "received" else col(KudosTallyRow.given)
+    where = (
+        KudosTallyRow.community_id == community_id,
+        KudosTallyRow.period == period,
+        KudosTallyRow.start == start,
+        count > 0,
+    )
+    total = (await session.exec(select(func.count()).where(*where))).one()
+    found = await session.exec(
+        select(KudosTallyRow.member_id, MemberRow.name, count)
+        .join(MemberRow, col(MemberRow.id) == col(KudosTallyRow.member_id))
+        .where(*where)
+        .order_by(count.desc(), func.lower(MemberRow.name))
+        .offset(offset)
+        .limit(limit)
+    )
+    return total, [Standing(member, name, n) for member, name, n in found.all()]
+
+
+async def tally(
+    session: AsyncSession, *, community_id: int, member_id: int, period: Period, start: date
+) -> tuple[int, int]:
+    """A member's kudos received and given in a period."""
+    row = await session.get(KudosTallyRow, (community_id, period, start, member_id))
+    return (row.received, row.given) if row else (0, 0)
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One line of a member's kudos history."""
+
+    received: bool
+    other: str
+    reason: str
+    spotlight: bool
+    at: datetime
+
+
+async def history(
+    session: AsyncSession, *, community_id: int, member_id: int, offset: int, limit: int
+) -> tuple[int, list[Entry]]:
+    """Kudos a member received and gave, newest first."""
+    mine = or_(col(KudosRow.receiver_id) == member_id, col(KudosRow.giver_id) == member_id)
+    where = (KudosRow.community_id == community_id, mine)
+    total = (await session.exec(select(func.count()).where(*where))).one()
+    other = case(
+        (col(KudosRow.receiver_id) == member_id, col(KudosRow.giver_id)),
+        else_=col(KudosRow.receiver_id),
+    )
+    found = await session.exec(
+        select(KudosRow, KudosGroupRow.reason, MemberRow.name)
+        .join(KudosGroupRow, col(KudosGroupRow.id) == col(KudosRow.group_id))
+        .join(MemberRow, col(MemberRow.id) == other)
+        .where(*where)
+        .order_by(col(KudosRow.created_at).desc(), col(KudosRow.id).desc())
+        .offset(offset)
+        .limit(limit)
+    )
+    entries = [
+        Entry(row.receiver_id == member_id, name, reason, row.spotlight, row.created_at)
+        for row, reason, name in found.all()
+    ]
+    return total, entries
