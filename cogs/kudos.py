@@ -248,12 +248,8 @@ async def _check_allowance(ctx: Context, recipients: list[Member], spotlight: bo
     """Refuse what the daily limits forbid; return how many more people can be thanked today."""
     local_now = _local_now(ctx)
     midnight = datetime.combine(local_now.date(), time(), tzinfo=local_now.tzinfo)
-    already = await kudos.thanked_since(
-        ctx.session,
-        community_id=ctx.community.id,
-        giver_id=ctx.author.id,
-        receiver_ids=[m.id for m in recipients],
-        since=midnight,
+    used, already = await kudos.given_since(
+        ctx.session, community_id=ctx.community.id, giver_id=ctx.author.id, since=midnight
     )
     repeated = [
         m for m in recipients if already.get(m.id, 0) >= ctx.config.kudos_same_recipient_daily
@@ -266,9 +262,6 @@ async def _check_allowance(ctx: Context, recipients: list[Member], spotlight: bo
     allowance = ctx.config.kudos_daily_allowance
     if spotlight:
         return allowance
-    used = await kudos.given_since(
-        ctx.session, community_id=ctx.community.id, giver_id=ctx.author.id, since=midnight
-    )
     left = allowance - used
     if len(recipients) > left:
         resets = _until(midnight + timedelta(days=1) - local_now)

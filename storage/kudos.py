@@ -115,39 +115,24 @@ async def _add_to_tallies(
 
 async def given_since(
     session: AsyncSession, *, community_id: int, giver_id: int, since: datetime
-) -> int:
-    """How many people a member thanked since a moment, spotlights excepted (their allowance)."""
+) -> tuple[int, dict[int, int]]:
+    """Since a moment: how many a member thanked outside spotlights, and how often each one."""
+    # One query for both daily limits: the allowance and the same-recipient rule.
     found = await session.exec(
-        select(func.count()).where(
-            KudosRow.community_id == community_id,
-            KudosRow.giver_id == giver_id,
-            col(KudosRow.created_at) >= since,
-            col(KudosRow.spotlight).is_(False),
+        select(
+            KudosRow.receiver_id,
+            func.count(),
+            func.sum(case((col(KudosRow.spotlight), 0), else_=1)),
         )
-    )
-    return found.one()
-
-
-async def thanked_since(
-    session: AsyncSession,
-    *,
-    community_id: int,
-    giver_id: int,
-    receiver_ids: Sequence[int],
-    since: datetime,
-) -> dict[int, int]:
-    """How often a giver thanked each of these members since a moment."""
-    found = await session.exec(
-        select(KudosRow.receiver_id, func.count())
         .where(
             KudosRow.community_id == community_id,
             KudosRow.giver_id == giver_id,
-            col(KudosRow.receiver_id).in_(list(receiver_ids)),
             col(KudosRow.created_at) >= since,
         )
         .group_by(KudosRow.receiver_id)
     )
-    return dict(found.all())
+    rows = found.all()
+    return sum(int(plain or 0) for _, _, plain in rows), {r: n for r, n, _ in rows}
 
 
 async def group_of(
