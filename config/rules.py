@@ -63,9 +63,9 @@ class Rule:
         return all(clause.holds(metrics) for clause in self.clauses)
 
     def progress(self, metrics: Metrics) -> list[tuple[str, int, int]]:
-        """For each `metric >= n` clause: the metric, where the member is, and n."""
+        """For each `metric >= n` (or `> n`) clause: the metric, where the member is, the need."""
         return [
-            (c.metric, int(metrics[c.metric]), int(c.value))
+            (c.metric, int(metrics[c.metric]), int(c.value) + (1 if c.op == ">" else 0))
             for c in self.clauses
             if c.op in (">=", ">") and isinstance(c.value, int)
         ]

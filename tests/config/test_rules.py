@@ -1,0 +1,80 @@
+"""Badge rules: parsing, evaluating, progress, and a bad rule stopping start-up."""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+
+from bot.errors import ConfigError
+from bot.runtime import check_defaults
+from config import community
+from config.rules import parse_rule
+
+METRICS = {
+    "intros": 1,
+    "kudos_received": 7,
+    "kudos_given": 0,
+    "distinct_givers": 3,
+    "distinct_receivers": 0,
+    "spotlights": 0,
+    "active_days": 20,
+    "days_since_join": 40,
+    "role": "leader",
+}
+
+
+def test_rules_combine_comparisons_with_and() -> None:
+    rule = parse_rule("kudos_received >= 5 and distinct_givers >= 3 and role == 'leader'")
+    assert rule.holds(METRICS)
+    assert not parse_rule('kudos_received > 7 and role != "leader"').holds(METRICS)
+    assert parse_rule("active_days>=20").holds(METRICS)  # spaces are optional
+
+
+def test_progress_toward_each_threshold() -> None:
+    rule = parse_rule("kudos_received >= 10 and distinct_givers > 4")
+    assert rule.progress(METRICS) == [("kudos_received", 7, 10), ("distinct_givers", 3, 5)]
+    assert rule.metrics == {"kudos_received", "distinct_givers"}
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("", "can't be empty"),
+        ("karma >= 3", "unknown metric `karma`"),
+        ("kudos_received => 3", "is not a comparison"),
+        ("kudos_received >= 3 or intros >= 1", "is not a comparison"),
+        ("role >= 3", "compares with text"),
+        ('intros == "one"', "compares with a whole number"),
+        ('role > "leader"', "compares with a whole number"),
+    ],
+)
+def test_bad_rules_say_what_is_wrong(text: str, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        parse_rule(text)
+
+
+def test_a_bad_rule_in_the_defaults_stops_start_up_naming_the_badge(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    broken = copy.deepcopy(community.default_values())
+    broken["badges"]["appreciated"]["rule"] = "karma >= 10"
+    monkeypatch.setattr(community, "default_values", lambda: broken)
+    with pytest.raises(ConfigError, match=r"badges\.appreciated.*unknown metric `karma`"):
+        check_defaults()
+
+
+def test_a_badge_needs_a_rule_or_manual(monkeypatch: pytest.MonkeyPatch) -> None:
+    broken = copy.deepcopy(community.default_values())
+    broken["badges"]["advocate"]["rule"] = "intros >= 1"  # and manual = true
+    monkeypatch.setattr(community, "default_values", lambda: broken)
+    with pytest.raises(ConfigError, match="either a rule or manual"):
+        check_defaults()
+
+
+def test_a_community_can_change_a_rule_but_not_break_it() -> None:
+    config = community.build_config({})
+    key, value = community.parse_override(config, "badges.hello.rule", "intros >= 2")
+    assert community.build_config({key: value}).badges["hello"].parsed.holds(METRICS) is False
+    with pytest.raises(Exception, match="unknown metric"):
+        community.parse_override(config, "badges.hello.rule", "karma >= 1")
