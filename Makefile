@@ -27,6 +27,9 @@ test: $(VENV)/.installed-test
 bench: $(VENV)/.installed-test
 	$(BIN)/python -m bench.commands
 	$(BIN)/python -m bench.activity
+	$(BIN)/python -m bench.discord_ack
+	$(BIN)/python -m bench.slack_ack
+	$(BIN)/python -m bench.kudos
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
