@@ -108,13 +108,3 @@ async def by_role(
     if role is not None:
         query = query.where(MemberRow.role == role)
     return (await session.exec(query.order_by(MemberRow.role, func.lower(MemberRow.name)))).all()
-
-
-async def role_counts(session: AsyncSession, *, community_id: int) -> dict[str, int]:
-    """How many current members hold each role."""
-    rows = await session.exec(
-        select(MemberRow.role, func.count())
-        .where(MemberRow.community_id == community_id, col(MemberRow.left_at).is_(None))
-        .group_by(MemberRow.role)
-    )
-    return dict(rows.all())
