@@ -55,18 +55,14 @@ async def standings(
 
 
 async def metrics(
-    session: AsyncSession, *, community_id: int, member_ids: Collection[int], now: datetime
+    session: AsyncSession,
+    *,
+    community_id: int,
+    member_ids: Collection[int] | None,
+    now: datetime,
 ) -> dict[int, MetricValues]:
-    """Every rule metric for these members (unknown ids are left out)."""
+    """Every rule metric of these members (None: every current member who is not a bot)."""
     found = await standings(session, community_id=community_id, member_ids=member_ids, now=now)
-    return {member_id: standing.metrics for member_id, standing in found.items()}
-
-
-async def all_metrics(
-    session: AsyncSession, *, community_id: int, now: datetime
-) -> dict[int, MetricValues]:
-    """Every rule metric for every current member who is not a bot (the daily re-check)."""
-    found = await standings(session, community_id=community_id, member_ids=None, now=now)
     return {member_id: standing.metrics for member_id, standing in found.items()}
 
 

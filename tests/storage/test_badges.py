@@ -144,7 +144,9 @@ async def test_all_members_variant_agrees_and_skips_leavers_and_bots(
     await place.give("ana", "cy")
     monkeypatch.setattr(badges, "CHUNK", 1)  # every id in its own IN list
     async with place.db.session() as session:
-        everyone = await badges.all_metrics(session, community_id=place.community_id, now=START)
+        everyone = await badges.metrics(
+            session, community_id=place.community_id, member_ids=None, now=START
+        )
         chunked = await badges.metrics(
             session, community_id=place.community_id, member_ids=place.ids.values(), now=START
         )
