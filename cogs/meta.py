@@ -42,13 +42,13 @@ class Meta:
         ctx.reply("\n\n".join(_explain(s) for s in visible))
 
     def _overview(self, level: Level) -> str:
-        sections: dict[str, list[str]] = {}
-        for spec in self._registry.visible_to(level):
-            cog = spec.cog.__doc__ or type(spec.cog).__name__
-            sections.setdefault(cog.splitlines()[0], []).append(f"- `/{spec.name}`: {spec.help}")
+        visible = self._registry.visible_to(level)
         lines = ["**What I can do here** (type /help COMMAND for details)"]
-        for title, entries in sections.items():
-            lines += ["", f"**{title}**", *entries]
+        for cog in self._registry.cogs:  # in the order cogs were added: intros first
+            entries = [f"- `/{s.name}`: {s.help}" for s in visible if s.cog is cog]
+            if entries:
+                title = (cog.__doc__ or type(cog).__name__).splitlines()[0]
+                lines += ["", f"**{title}**", *entries]
         return "\n".join(lines)
 
     @command("ping", private=True)
