@@ -1,0 +1,40 @@
+"""The same code on Postgres: set TEST_POSTGRES_URL (postgresql+asyncpg://…) to run these."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from bot.clock import ManualClock
+from bot.dispatch import Actor
+from bot.runtime import build_runtime
+from config.settings import Settings
+from storage.db import Database
+from tests.conftest import PLACE, START, RecordingTransport
+
+URL = os.environ.get("TEST_POSTGRES_URL", "")
+pytestmark = pytest.mark.skipif(
+    not URL, reason="set TEST_POSTGRES_URL to a scratch Postgres database to run these"
+)
+
+
+async def test_migrations_and_recognition_on_postgres() -> None:
+    database = Database(URL)
+    await database.downgrade("base")  # a scratch database: start from nothing
+    await database.close()
+    runtime = await build_runtime(Settings(database_url=URL), clock=ManualClock(START))
+    out = RecordingTransport()
+    runtime.dispatcher.transports[PLACE.platform] = lambda place: out
+    run = runtime.dispatcher.run_line
+    try:
+        assert (await run(PLACE, Actor("ann", "ann"), "/intro about=a goals=b interests=c", out)).ok
+        assert (await run(PLACE, Actor("bob", "bob"), "/kudos @ann for the help", out)).ok
+        assert (await run(PLACE, Actor("bob", "bob"), "/kudos top", out)).ok
+        assert "1. **ann**: 1" in out.answer()
+        assert (await run(PLACE, Actor("ann", "ann"), "/badges", out)).ok
+        assert "Hello" in out.answer()
+        # Everything earned was awarded with the commands: the daily re-check finds nothing new.
+        assert await runtime.scheduler.run_now("badge_recheck") == 0
+    finally:
+        await runtime.close()
