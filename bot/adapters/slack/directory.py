@@ -100,6 +100,7 @@ class Channels:
         self._client = client
         self._clock = clock
         self._ids: dict[str, str] = {}
+        self._general: str | None = None  # the workspace's default channel, whatever its name
         self._loaded_at: datetime | None = None
         self._lock = asyncio.Lock()
 
@@ -119,6 +120,13 @@ class Channels:
                 await self._load()
         return self._ids.get(key)
 
+    async def general(self) -> str | None:
+        """The workspace's general channel: where to post when nothing else says where."""
+        async with self._lock:
+            if self._loaded_at is None or self._clock.now() - self._loaded_at > CHANNEL_TTL:
+                await self._load()
+        return self._general
+
     def forget(self) -> None:
         """Drop the cache (the bot joined a channel, or one was renamed)."""
         self._loaded_at = None
@@ -132,6 +140,8 @@ class Channels:
             )
             for found in response.get("channels", []):
                 ids[found["name"].lower()] = found["id"]
+                if found.get("is_general"):
+                    self._general = found["id"]
             cursor = (response.get("response_metadata") or {}).get("next_cursor")
             if not cursor:
                 break

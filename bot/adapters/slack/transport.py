@@ -95,15 +95,14 @@ class SlackTransport:
     async def _to_channel(self, place: Place, item: ToChannel) -> bool:
         wanted = item.channel or place.channel
         channel = await self.channels.resolve(wanted) if wanted else None
-        if channel is None and place.channel:
-            # A configured channel that doesn't exist: post where it happened (as on Discord),
-            # and tell the log so a moderator can fix the setting.
-            log.warning(
-                "no channel %r in %s: posting where it happened", wanted, place.community_name
-            )
-            channel = place.channel
         if channel is None:
-            log.warning("no channel %r in %s to post in", wanted, place.community_name)
+            # A configured channel that doesn't exist (tell the log), or nothing saying where
+            # (a Home tab, a DM, a scheduled job): post where it happened, else in the general
+            # channel, as Discord does with its system channel.
+            if wanted:
+                log.warning("no channel %r in %s", wanted, place.community_name)
+            channel = place.channel or await self.channels.general()
+        if channel is None:
             return False
         return await self._post(channel, blocks.message(item.reply))
 

@@ -112,6 +112,9 @@ async def test_home_tab_published_and_its_button_opens_the_intro_modal(bot: Bot)
     await bot.driver.view_submission(BOB, "intro", INTRO)
     [thanks] = await fake.wait_for(lambda: fake.dms(BOB))
     assert "Thanks for introducing yourself" in bot.texts([thanks])[0]
+    # No channel to answer in, so the badge it earned is announced in the general channel.
+    [badge] = await fake.wait_for(lambda: bot.visible(GENERAL))
+    assert "earned *Hello*" in bot.texts([badge])[0]
     await bot.driver.event("app_home_opened", user=BOB)
     views = await fake.wait_for(lambda: fake.views_published(BOB)[1:])
     assert "I teach chemistry" in views[0]["blocks"][0]["text"]["text"]
