@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 from zoneinfo import ZoneInfo
 
 from bot import render
+from bot.binding import as_member
 from bot.commands import Length, Member, action, command, listener
 from bot.context import Context
 from bot.errors import UserError
@@ -72,7 +73,7 @@ class Kudos:
         if await kudos.joined_already(ctx.session, group_id=group.id, giver_id=ctx.author.id):
             raise UserError("You've already added your +1 to these thanks.")
         rows = await kudos.recipients(ctx.session, group_id=group.id)
-        recipients = [_member(row) for row in rows if row.id != ctx.author.id]
+        recipients = [as_member(row) for row in rows if row.id != ctx.author.id]
         if not recipients:
             raise UserError("Those thanks are for you, so you can't +1 them. Enjoy them!")
         left = await _check_allowance(ctx, recipients, spotlight=False)
@@ -169,7 +170,7 @@ class Kudos:
         row = await ctx.session.get(MemberRow, int(member_id or 0))
         if row is None or row.community_id != ctx.community.id:
             raise UserError("That history has expired: run /kudos history again.")
-        await self._history(ctx, _member(row), page=int(page) if page.isdigit() else 1)
+        await self._history(ctx, as_member(row), page=int(page) if page.isdigit() else 1)
 
     async def _history(self, ctx: Context, who: Member, *, page: int) -> None:
         size = ctx.config.page_size
@@ -292,8 +293,3 @@ def _post(giver: Member, recipients: list[Member], reason: str, *, spotlight: bo
     if spotlight:
         return f"⭐ **Spotlight** from **{render.name(giver)}** to {names}: {render.safe(reason)}"
     return f"🙌 **{render.name(giver)}** thanked {names}: {render.safe(reason)}"
-
-
-def _member(row: MemberRow) -> Member:
-    assert row.id is not None
-    return Member(row.id, row.external_id, row.name, role=row.role, is_bot=row.is_bot)

@@ -8,10 +8,10 @@ from datetime import date, datetime, timedelta
 from typing import Any, Literal
 
 from sqlalchemy import case, func, insert, or_
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from storage.members import dialect_insert
 from storage.models import KudosGroupRow, KudosRow, KudosTallyRow, MemberRow
 
 Period = Literal["week", "month", "year", "all"]
@@ -99,8 +99,7 @@ async def _add_to_tallies(
             )
             row["received"] += received
             row["given"] += given
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(KudosTallyRow).values(list(rows.values()))
+    statement = dialect_insert(session, KudosTallyRow).values(list(rows.values()))
     table = KudosTallyRow.__table__  # type: ignore[attr-defined]
     await session.exec(
         statement.on_conflict_do_update(

@@ -45,11 +45,15 @@ async def upsert(
     return member
 
 
+def dialect_insert(session: AsyncSession, table: type[SQLModel]) -> Any:
+    """An INSERT in the session's SQL dialect, which offers ON CONFLICT clauses."""
+    module = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    return module.insert(table)
+
+
 def insert_or_ignore(session: AsyncSession, table: type[SQLModel]) -> Any:
-    """An INSERT that does nothing on a unique-key conflict, in the session's SQL dialect."""
-    dialect = session.get_bind().dialect.name
-    module = postgresql if dialect == "postgresql" else sqlite
-    return module.insert(table).on_conflict_do_nothing()
+    """An INSERT that does nothing on a unique-key conflict."""
+    return dialect_insert(session, table).on_conflict_do_nothing()
 
 
 async def by_external_id(

@@ -60,31 +60,14 @@ class GuildTransport:
         if channel is None:
             log.warning("nowhere to post in %s", self.guild)
             return
-        pieces = ui.chunks(reply.text)
-        for index, piece in enumerate(pieces):
-            last = index == len(pieces) - 1
-            await channel.send(
-                piece,
-                view=ui.view(reply.buttons) if last and reply.buttons else discord.utils.MISSING,
-                allowed_mentions=ui.allowed_mentions(reply.text),
-            )
+        await _send(channel, reply)
 
     async def direct_message(self, user_id: int, reply: Reply) -> bool:
         """DM a member; their guild rides along in button ids, since a DM has no guild."""
         user = self.client.get_user(user_id) or await self.client.fetch_user(user_id)
         guild_id = self.guild.id if self.guild else None
         try:
-            pieces = ui.chunks(reply.text)
-            for index, piece in enumerate(pieces):
-                last = index == len(pieces) - 1
-                buttons = (
-                    ui.view(reply.buttons, guild_id=guild_id) if last and reply.buttons else None
-                )
-                await user.send(
-                    piece,
-                    view=buttons or discord.utils.MISSING,
-                    allowed_mentions=ui.allowed_mentions(reply.text),
-                )
+            await _send(user, reply, guild_id=guild_id)
         except discord.Forbidden as error:
             if error.code != CANNOT_DM:
                 raise
@@ -200,6 +183,22 @@ class InteractionTransport(GuildTransport):
         # Buttons and forms shown in a DM must say which guild they belong to.
         in_dm = self.interaction.guild_id is None and self.guild is not None
         return self.guild.id if in_dm and self.guild else None
+
+
+async def _send(
+    target: discord.abc.Messageable, reply: Reply, *, guild_id: int | None = None
+) -> None:
+    """Send a reply split to fit, with its buttons on the last part."""
+    pieces = ui.chunks(reply.text)
+    for index, piece in enumerate(pieces):
+        last = index == len(pieces) - 1
+        await target.send(
+            piece,
+            view=ui.view(reply.buttons, guild_id=guild_id)
+            if last and reply.buttons
+            else discord.utils.MISSING,
+            allowed_mentions=ui.allowed_mentions(reply.text),
+        )
 
 
 def _guild_of(client: discord.Client, interaction: discord.Interaction) -> discord.Guild | None:
