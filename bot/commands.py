@@ -10,7 +10,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Annotated, Any, Literal, Union, get_args, get_origin
 
+from bot import render
 from bot.errors import ParseError
+from config.values import ValueRuleError, whole_number, yes_no
 
 if TYPE_CHECKING:
     from bot.reply import Form
@@ -281,10 +283,6 @@ def _kind_of(hint: Any) -> tuple[type, tuple[str, ...]]:
     raise TypeError(f"unsupported parameter type {hint!r}")
 
 
-TRUE_WORDS = {"yes", "true", "on", "1", "y"}
-FALSE_WORDS = {"no", "false", "off", "0", "n"}
-
-
 def convert(param: Param, value: object) -> object:
     """Turn a raw value (text, or a platform's typed value) into the parameter's type."""
     if param.many:
@@ -316,23 +314,20 @@ def _to_members(param: Param, value: object) -> list[MemberRef]:
 def _to_bool(param: Param, value: object) -> bool:
     if isinstance(value, bool):
         return value
-    word = str(value).strip().lower()
-    if word in TRUE_WORDS | FALSE_WORDS:
-        return word in TRUE_WORDS
-    raise ParseError(f"`{param.name}` takes yes or no, not “{value}”.")
+    try:
+        return yes_no(value, name=param.name)
+    except ValueRuleError as error:
+        raise ParseError(f"{error}, not “{render.echo(value)}”.") from None
 
 
 def _to_int(param: Param, value: object) -> int:
+    bounds = param.range or Range()
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)  # a platform's typed integer still meets the bounds
     try:
-        number = int(str(value).strip())
-    except ValueError:
-        raise ParseError(f"`{param.name}` takes a whole number, not “{value}”.") from None
-    bounds = param.range
-    if bounds and bounds.min is not None and number < bounds.min:
-        raise ParseError(f"`{param.name}` must be at least {bounds.min}.")
-    if bounds and bounds.max is not None and number > bounds.max:
-        raise ParseError(f"`{param.name}` must be at most {bounds.max}.")
-    return number
+        return whole_number(value, name=param.name, low=bounds.min, high=bounds.max)
+    except ValueRuleError as error:
+        raise ParseError(f"{error}, not “{render.echo(value)}”.") from None
 
 
 def _to_choice(param: Param, text: str) -> str:
@@ -340,7 +335,7 @@ def _to_choice(param: Param, text: str) -> str:
         if choice.lower() == text.lower():
             return choice
     allowed = ", ".join(param.choices)
-    raise ParseError(f"`{param.name}` must be one of: {allowed} (not “{text[:40]}”).")
+    raise ParseError(f"`{param.name}` must be one of: {allowed} (not “{render.echo(text)}”).")
 
 
 def _check_length(param: Param, text: str) -> str:

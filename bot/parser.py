@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from bot import render
 from bot.commands import CommandSpec, Member, MemberRef, Param
 from bot.errors import ParseError
 
@@ -98,7 +99,7 @@ def parse_args(spec: CommandSpec, text: str) -> dict[str, object]:
         if rest is not None:
             values[rest.name] = _rest_of_line(text, tokens[index:])
             break
-        raise ParseError(f"I don't know what to do with “{token.text[:40]}”.")
+        raise ParseError(f"I don't know what to do with “{render.echo(token.text)}”.")
     return values
 
 

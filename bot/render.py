@@ -4,15 +4,23 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from typing import TYPE_CHECKING
 
-from bot.commands import Member
+if TYPE_CHECKING:
+    from bot.commands import Member
 
 # A mention the bot means is carried through neutral text between private-use characters,
 # which member text can never contain (safe() strips them), so only the bot can mention.
 _OPEN, _SEP, _CLOSE = "\ue000", "\ue001", "\ue002"
 _MENTION = re.compile(f"{_OPEN}([^{_SEP}]*){_SEP}([^{_CLOSE}]*){_CLOSE}")
 _ZWSP = "\u200b"
-_MASS_MENTION = re.compile(r"@(everyone|here|channel)\b", re.IGNORECASE)
+# Every mass-mention form a platform might act on, whatever follows it (`@everyone_` too).
+_MASS_MENTION = re.compile(r"@(?=everyone|here|channel)", re.IGNORECASE)
+# Platform mention syntax (<@U1>, <@&1>, <#C1>, <!here>, <t:…>): the bot's own mentions travel
+# as markers, so any of these in neutral text came from somewhere else and is broken.
+# A `<` after an odd number of backslashes is already escaped and shows as text.
+_RAW_MENTION = re.compile(r"(?<!\\)((?:\\\\)*)<(?=[@#!&]|a?:|t:)")
+ECHO_LIMIT = 60
 # Characters that make Markdown or platform syntax (links, mentions, emphasis, code).
 _SPECIAL = re.compile(r"([\\*_~`|\[\]<>])")
 _LINE_START = re.compile(r"^(\s*)([#>\-+]|\d+\.)", re.MULTILINE)
@@ -47,15 +55,27 @@ def safe(text: str) -> str:
     """Neutralise text a member typed so it renders as plain words on every platform."""
     text = _strip_markers(unicodedata.normalize("NFC", text))
     text = "".join(ch for ch in text if ch in "\n\t" or not _hidden(ch))
-    text = _MASS_MENTION.sub(lambda m: f"@{_ZWSP}{m.group(1)}", text)
+    text = _MASS_MENTION.sub(f"@{_ZWSP}", text)
     text = _SPECIAL.sub(r"\\\1", text)
     return _LINE_START.sub(r"\1\\\2", text)
 
 
 def trusted(text: str) -> str:
     """Neutralise moderator-written text (settings) while keeping its Markdown: no pings."""
-    text = _MASS_MENTION.sub(lambda m: f"@{_ZWSP}{m.group(1)}", _strip_markers(text))
+    text = _MASS_MENTION.sub(f"@{_ZWSP}", _strip_markers(text))
     return text.replace("<", "\\<")
+
+
+def echo(text: object, limit: int = ECHO_LIMIT) -> str:
+    """Member input quoted back in a reply: on one line, clipped, and neutralised."""
+    return safe(clip(" ".join(str(text).split()), limit))
+
+
+def defuse(text: str) -> str:
+    """The last net before anything leaves: no mass mention or raw mention syntax survives."""
+    # Applied to every message on every platform, whatever built it, so a reply that forgot
+    # safe() still cannot ping; the bot's own mentions are markers and pass untouched.
+    return _RAW_MENTION.sub(rf"\1<{_ZWSP}", _MASS_MENTION.sub(f"@{_ZWSP}", text))
 
 
 def name(member: Member) -> str:
@@ -77,24 +97,26 @@ def to_plain(text: str) -> str:
             return f"@{match.group('mention_name')}"
         return ""
 
-    return _TOKEN.sub(replace, text)
+    # A member named "here" is shown as @here in the console; it must not read as a ping.
+    return _MASS_MENTION.sub(f"@{_ZWSP}", _TOKEN.sub(replace, defuse(text)))
 
 
 def to_discord(text: str) -> str:
     """Render neutral text as Discord Markdown: it is the same subset, with real mentions."""
-    return _MENTION.sub(lambda m: f"<@{m.group(1)}>", text)
+    return _MENTION.sub(lambda m: f"<@{m.group(1)}>", defuse(text))
 
 
 def to_slack(text: str) -> str:
     """Render neutral text as Slack mrkdwn, escaping &, < and > as Slack requires."""
     pieces: list[str] = []
     position = 0
+    text = defuse(text)
     for match in _TOKEN.finditer(text):
         pieces.append(_slack_escape(text[position : match.start()]))
         pieces.append(_slack_token(match))
         position = match.end()
     pieces.append(_slack_escape(text[position:]))
-    return "".join(pieces)
+    return _MASS_MENTION.sub(f"@{_ZWSP}", "".join(pieces))
 
 
 def _slack_token(match: re.Match[str]) -> str:

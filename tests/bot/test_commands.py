@@ -83,7 +83,7 @@ def test_convert_checks_types_and_bounds() -> None:
     assert convert(spec.param("times"), "3") == 3
     with pytest.raises(ParseError, match="whole number"):
         convert(spec.param("times"), "three")
-    with pytest.raises(ParseError, match="at most 5"):
+    with pytest.raises(ParseError, match="whole number from 1 to 5"):
         convert(spec.param("times"), "6")
     assert convert(spec.param("loud"), "YES") is True
     with pytest.raises(ParseError, match="yes or no"):
