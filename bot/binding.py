@@ -35,11 +35,15 @@ async def bind(
             ctx.show_form(await ctx.form_for(spec, given))
             return None
         values.update(fields)
-    for name, value in values.items():
+    for param in spec.params:
+        value = values.get(param.name)
+        left = param.include_left
         if isinstance(value, MemberRef):
-            values[name] = await resolve_member(ctx, value)
+            values[param.name] = await resolve_member(ctx, value, include_left=left)
         elif isinstance(value, list):
-            values[name] = [await resolve_member(ctx, ref) for ref in value]
+            values[param.name] = [
+                await resolve_member(ctx, ref, include_left=left) for ref in value
+            ]
     return values
 
 
@@ -68,7 +72,7 @@ def _form_values(
     return values
 
 
-async def resolve_member(ctx: Context, ref: MemberRef) -> Member:
+async def resolve_member(ctx: Context, ref: MemberRef, *, include_left: bool = False) -> Member:
     """Find a mentioned member in this community, or say how to name one."""
     community_id = ctx.community.id
     row: MemberRow | None = None
@@ -88,17 +92,29 @@ async def resolve_member(ctx: Context, ref: MemberRef) -> Member:
                 default_role=ctx.config.default_role,
             )
     elif ref.name:
-        row = await members.by_name(ctx.session, community_id=community_id, name=ref.name)
-    if row is None or row.left_at is not None:
+        row = await members.by_name(
+            ctx.session, community_id=community_id, name=ref.name, include_left=include_left
+        )
+    if row is None or (row.left_at is not None and not include_left):
+        gone = " (they left the community)" if row is not None else ""
         raise UserError(
-            f"I can't find {render.safe(str(ref))} in this community. "
+            f"I can't find {render.echo(str(ref))} in this community{gone}. "
             "Check the spelling, or see who is here with /members."
         )
     return as_member(row)
 
 
+MODERATOR_ROLE = "moderator"  # the community role that carries moderator standing
+
+
+def role_level(role: str) -> Level:
+    """The standing a community role carries: the moderator role moderates, others are members."""
+    return Level.MODERATOR if role == MODERATOR_ROLE else Level.MEMBER
+
+
 def as_member(row: MemberRow | KnownMember, platform_level: Level = Level.MEMBER) -> Member:
-    """The neutral member for a stored row; the moderator role counts as moderator level."""
-    level = max(platform_level, Level.MODERATOR if row.role == "moderator" else Level.MEMBER)
+    """The neutral member for a stored row, at the higher of its platform and role standing."""
+    level = max(platform_level, role_level(row.role))
     assert row.id is not None
-    return Member(row.id, row.external_id, row.name, level, row.role, row.is_bot)
+    left = getattr(row, "left_at", None) is not None
+    return Member(row.id, row.external_id, row.name, level, row.role, row.is_bot, left)

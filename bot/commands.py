@@ -42,6 +42,7 @@ class Member:
     level: Level = Level.MEMBER
     role: str = "member"
     is_bot: bool = False
+    left: bool = False  # they left the community; still found in history and by moderators
 
 
 @dataclass(frozen=True)
@@ -73,6 +74,11 @@ class Range:
 
 
 @dataclass(frozen=True)
+class IncludeLeft:
+    """A member parameter that also finds members who left (for history and moderation)."""
+
+
+@dataclass(frozen=True)
 class Suggest:
     """Values for a text parameter come from a cog method `(ctx, typed) -> list[str]`."""
 
@@ -95,6 +101,7 @@ class Param:
     length: Length | None = None
     range: Range | None = None
     suggest: str | None = None  # the cog method that offers values (Discord's autocomplete)
+    include_left: bool = False  # a member who left is found too (marked `left`)
 
     def usage(self) -> str:
         """How the parameter is written in a usage line."""
@@ -228,7 +235,7 @@ def _read_params(func: Callable[..., Any], *, has_form: bool) -> list[Param]:
 
 
 def _read_param(parameter: inspect.Parameter, hint: Any, *, has_form: bool) -> Param:
-    description, length, bounds, suggest = "", None, None, None
+    description, length, bounds, suggest, include_left = "", None, None, None, False
     if get_origin(hint) is Annotated:
         hint, *extras = get_args(hint)
         for extra in extras:
@@ -240,6 +247,8 @@ def _read_param(parameter: inspect.Parameter, hint: Any, *, has_form: bool) -> P
                 bounds = extra
             elif isinstance(extra, Suggest):
                 suggest = extra.method
+            elif isinstance(extra, IncludeLeft):
+                include_left = True
     required = parameter.default is inspect.Parameter.empty
     hint = _strip_optional(hint)
     many = 0
@@ -262,6 +271,7 @@ def _read_param(parameter: inspect.Parameter, hint: Any, *, has_form: bool) -> P
         length=length,
         range=bounds,
         suggest=suggest,
+        include_left=include_left,
     )
 
 

@@ -68,16 +68,17 @@ async def by_external_id(
     return found.first()
 
 
-async def by_name(session: AsyncSession, *, community_id: int, name: str) -> MemberRow | None:
-    """A current member by name, ignoring case; the most recently active wins a tie."""
+async def by_name(
+    session: AsyncSession, *, community_id: int, name: str, include_left: bool = False
+) -> MemberRow | None:
+    """A member by name, ignoring case: current members first, then the most recently active."""
+    query = select(MemberRow).where(
+        MemberRow.community_id == community_id, func.lower(MemberRow.name) == name.lower()
+    )
+    if not include_left:
+        query = query.where(col(MemberRow.left_at).is_(None))
     found = await session.exec(
-        select(MemberRow)
-        .where(
-            MemberRow.community_id == community_id,
-            func.lower(MemberRow.name) == name.lower(),
-            col(MemberRow.left_at).is_(None),
-        )
-        .order_by(col(MemberRow.last_active_at).desc())
+        query.order_by(col(MemberRow.left_at).is_not(None), col(MemberRow.last_active_at).desc())
     )
     return found.first()
 
