@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import math
 import secrets
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -17,8 +18,9 @@ from bot.commands import CommandSpec, Event, Level, Member
 from bot.configstore import ConfigStore
 from bot.context import Community, Context
 from bot.cooldowns import Cooldowns
-from bot.delivery import deliver_all, unknown_command
+from bot.delivery import deliver_all
 from bot.errors import ParseError, UserError
+from bot.hints import misspelt_subcommand, unknown_command
 from bot.parser import parse_args, split_command
 from bot.registry import Registry
 from bot.reply import Outgoing, Reply, ToInvoker, parse_custom_id
@@ -98,11 +100,14 @@ class Dispatcher:
         self, place: Place, actor: Actor, line: str, transport: Transport
     ) -> Outcome:
         """Run a typed command line such as `/role set @bob leader`."""
-        line = line.strip().removeprefix("/").strip()
-        path, rest = split_command(line, set(self.registry.commands))
-        if not path:
+        line = line.strip().removeprefix("/").strip() or "help"  # a bare "/" asks for help
+        path, rest = split_command(line, self.registry.paths())
+        spec = self.registry.find(path) if path else None
+        if spec is None:
             return await self._refuse(place, unknown_command(self.registry, line), transport)
-        spec = self.registry.commands[path]
+        misspelt = misspelt_subcommand(self.registry, path, rest)
+        if misspelt is not None:
+            return await self._refuse(place, misspelt, transport)
         try:
             raw = parse_args(spec, rest)
         except ParseError as error:
@@ -122,13 +127,17 @@ class Dispatcher:
         """Run a command with raw arguments (from the parser, a platform's options or a form)."""
 
         async def body(ctx: Context) -> None:
-            self._check_level(ctx, spec.level, f"/{spec.name}")
-            if spec.cooldown:
-                self._check_cooldown(ctx, spec)
+            refusal = self._refusal(ctx.community.id, ctx.author, spec, submitted=submitted)
+            if refusal:
+                raise UserError(refusal)
             kwargs = await bind(ctx, spec, raw, submitted=submitted)
-            if kwargs is not None:
-                assert spec.callback is not None
-                await spec.callback(ctx, **kwargs)
+            if kwargs is None:
+                return  # a form was shown: only its submission is a use
+            assert spec.callback is not None
+            await spec.callback(ctx, **kwargs)
+            if spec.cooldown:
+                key, per = (ctx.community.id, ctx.author.id, spec.path), spec.cooldown[1]
+                ctx.after_commit.append(lambda: self.cooldowns.use(key, per))
 
         return await self._execute(place, actor, body, transport, spec.private, spec.usage())
 
@@ -140,15 +149,19 @@ class Dispatcher:
         known = community and self.db.known_members.get(community.id, actor.external_id)
         if community is None or not known:
             return None  # not seen yet: the full check runs with the command
-        role_level = Level.MODERATOR if known.role == "moderator" else Level.MEMBER
-        if max(actor.level, role_level) < spec.level:
+        return self._refusal(community.id, as_member(known, actor.level), spec)
+
+    def _refusal(
+        self, community_id: int, member: Member, spec: CommandSpec, *, submitted: bool = False
+    ) -> str | None:
+        """Why this member may not run this command now, or None: the one such check."""
+        if member.level < spec.level:
             return f"Only {spec.level.title} can use /{spec.name}."
-        if spec.cooldown:
+        if spec.cooldown and not submitted:  # a form's submission is never refused: work typed in
             rate, per = spec.cooldown
-            key = (community.id, known.id, spec.path)
-            wait = self.cooldowns.retry_after(key, rate, per, count=False)
+            wait = self.cooldowns.retry_after((community_id, member.id, spec.path), rate, per)
             if wait > 0:
-                return f"Easy there: you can use /{spec.name} again in {wait:.0f} s."
+                return f"Easy there: you can use /{spec.name} again in {math.ceil(wait)} s."
         return None
 
     async def submit_form(
@@ -171,7 +184,8 @@ class Dispatcher:
             return await self._refuse(place, gone, transport)
 
         async def body(ctx: Context) -> None:
-            self._check_level(ctx, action.level, "this button")
+            if ctx.author.level < action.level:
+                raise UserError(f"Only {action.level.title} can use this button.")
             await action.callback(ctx, parsed[1])
 
         return await self._execute(place, actor, body, transport, private=True)
@@ -352,18 +366,6 @@ class Dispatcher:
             hook()
         await self._deliver(place, ctx.outbox.items, transport)
         return True
-
-    def _check_level(self, ctx: Context, needed: Level, what: str) -> None:
-        if ctx.author.level < needed:
-            raise UserError(f"Only {needed.title} can use {what}.")
-
-    def _check_cooldown(self, ctx: Context, spec: CommandSpec) -> None:
-        assert spec.cooldown is not None
-        rate, per = spec.cooldown
-        key = (ctx.community.id, ctx.author.id, spec.path)
-        wait = self.cooldowns.retry_after(key, rate, per)
-        if wait > 0:
-            raise UserError(f"Easy there: you can use /{spec.name} again in {wait:.0f} s.")
 
     async def _refuse(
         self, place: Place, error: UserError, transport: Transport, usage: str | None = None

@@ -78,23 +78,27 @@ def parse_args(spec: CommandSpec, text: str) -> dict[str, object]:
     values: dict[str, object] = {}
     positional = [p for p in spec.params if not p.rest and not p.form_field]
     rest = next((p for p in spec.params if p.rest), None)
-    for index, token in enumerate(tokens):
+    index = 0
+    while index < len(tokens):
+        token = tokens[index]
         param = spec.param(token.key) if token.key else None
         if param is not None and not param.rest:
             if param.name in values:
                 raise ParseError(f"`{param.name}` is given twice.")
             values[param.name] = _raw_value(param.kind, token)
+            index += 1
             continue
         if token.key is not None:
             token = Token(token.raw, token.start, token.raw)  # not one of ours: plain text
-        target = next((p for p in positional if _takes(p, values, token)), None)
+        target = _choice_for(positional, values, token) or next(
+            (p for p in positional if _takes(p, values, token)), None
+        )
         if target is not None and target.many:
-            listed = values.setdefault(target.name, [])
-            assert isinstance(listed, list)
-            listed.append(parse_member(token.text))
+            index = _read_members(tokens, index, values.setdefault(target.name, []))
             continue
         if target is not None:
             values[target.name] = _raw_value(target.kind, token)
+            index += 1
             continue
         if rest is not None:
             values[rest.name] = _rest_of_line(text, tokens[index:])
@@ -103,22 +107,59 @@ def parse_args(spec: CommandSpec, text: str) -> dict[str, object]:
     return values
 
 
+def _choice_for(positional: list[Param], values: dict[str, object], token: Token) -> Param | None:
+    """The unfilled choice parameter this word is one of, so choices may come in any order."""
+    word = token.text.lower()
+    for param in positional:
+        free = param.choices and param.name not in values
+        if free and word in (choice.lower() for choice in param.choices):
+            return param
+    return None
+
+
+# Words that join names in a list of members: "@bob and @carol", "@bob & @carol", "@bob, @carol".
+_JOINERS = {"and", "&", ",", "+", "und", "et", "y"}
+
+
+def _read_members(tokens: list[Token], index: int, listed: object) -> int:
+    """Take member names from `index` on, across joiners and commas; return where text resumes."""
+    assert isinstance(listed, list)
+    first = True
+    while index < len(tokens):
+        token = tokens[index]
+        if not first and token.text.lower() in _JOINERS and not token.quoted:
+            following = tokens[index + 1] if index + 1 < len(tokens) else None
+            if following is None or not _looks_like_mention(following):
+                break  # "… and thanks": the joiner starts the text
+            index += 1
+            continue
+        if not first and not _looks_like_mention(token):
+            break
+        pieces = [p for p in token.text.split(",") if p.strip()] if not token.quoted else []
+        names = pieces if pieces and all(_mention_like(p) for p in pieces[1:]) else [token.text]
+        for name in names:
+            listed.append(parse_member(name.strip().rstrip("&+")))
+        first = False
+        index += 1
+    return index
+
+
 def _takes(param: Param, values: dict[str, object], token: Token) -> bool:
-    """Whether a positional parameter takes this word: a list of members takes mentions."""
+    """Whether a positional parameter takes this word (a list of members takes mentions)."""
     if not param.many:
         return param.name not in values
-    listed = values.get(param.name)
-    if not listed:
-        return True  # the first member may be a bare name
     # Every mention is taken, even past the maximum, so the member hears "5 at most" rather
     # than finding the extra names swallowed into the text that follows.
-    return _looks_like_mention(token)
+    return not values.get(param.name) or _looks_like_mention(token)
 
 
 def _looks_like_mention(token: Token) -> bool:
-    return not token.quoted and (
-        token.text.startswith("@") or bool(_PLATFORM_MENTION.fullmatch(token.text))
-    )
+    return not token.quoted and _mention_like(token.text)
+
+
+def _mention_like(text: str) -> bool:
+    text = text.strip()
+    return text.startswith("@") or bool(_PLATFORM_MENTION.match(text))
 
 
 def _raw_value(kind: type, token: Token) -> object:

@@ -77,8 +77,24 @@ class Registry:
             )
 
     def command(self, name: str) -> CommandSpec | None:
-        """A command by its typed name, "role set"."""
-        return self.commands.get(tuple(name.lower().split()))
+        """A command by its typed name, "role set" (or a group root's subcommand name)."""
+        return self.find(tuple(name.lower().split()))
+
+    def find(self, path: tuple[str, ...]) -> CommandSpec | None:
+        """A command by its path; a group root also answers to its subcommand name."""
+        return self.commands.get(path) or self.aliases().get(path)
+
+    def aliases(self) -> dict[tuple[str, ...], CommandSpec]:
+        """Discord's spellings of group roots (`/intro write`), so every front-end takes them."""
+        return {
+            (*path, spec.root_name): spec
+            for path, spec in self.commands.items()
+            if self.children(path) and (*path, spec.root_name) not in self.commands
+        }
+
+    def paths(self) -> set[tuple[str, ...]]:
+        """Every path a typed line may start with: the commands and their aliases."""
+        return set(self.commands) | set(self.aliases())
 
     def children(self, prefix: tuple[str, ...]) -> list[CommandSpec]:
         """Commands under a group, "role" → /role set, /role list."""

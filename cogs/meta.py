@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import difflib
 import json
 from typing import Annotated
+from zoneinfo import ZoneInfo
 
 from bot import render
 from bot.commands import CommandSpec, Level, command
@@ -28,18 +30,24 @@ class Meta:
         self, ctx: Context, *, command: Annotated[str, "A command, like: role set"] = ""
     ) -> None:
         """List what you can do here, or explain one command."""
-        wanted = command.strip().lstrip("/").lower()
+        wanted = " ".join(command.strip().lstrip("/").lower().split())
         if not wanted:
             ctx.reply(self._overview(ctx.author.level))
             return
         spec = self._registry.command(wanted)
         group = self._registry.children(tuple(wanted.split()))
-        visible = [s for s in ([spec] if spec else []) + group if s.level <= ctx.author.level]
-        if not visible:
-            raise UserError(
-                f"There is no /{render.safe(wanted[:40])} you can use. Type /help to see them all."
+        # Commands above the member's level are explained too, with who may use them: knowing
+        # that /role set exists, and whom to ask, is better than "there is no /role set".
+        found = ([spec] if spec else []) + [s for s in group if s is not spec]
+        if not found:
+            close = difflib.get_close_matches(
+                wanted, [s.name for s in self._registry.commands.values()], n=1
             )
-        ctx.reply("\n\n".join(_explain(s) for s in visible))
+            hint = f" Did you mean /{close[0]}?" if close else ""
+            raise UserError(
+                f"There is no /{render.echo(wanted)}.{hint} Type /help to see them all."
+            )
+        ctx.reply("\n\n".join(_explain(s, ctx.author.level) for s in found))
 
     def _overview(self, level: Level) -> str:
         visible = self._registry.visible_to(level)
@@ -54,7 +62,8 @@ class Meta:
     @command("ping", private=True)
     async def ping(self, ctx: Context) -> None:
         """Check that the bot is up."""
-        ctx.reply(f"Pong! copbot {self._version} is here, at {ctx.now():%Y-%m-%d %H:%M} UTC.")
+        local = ctx.now().astimezone(ZoneInfo(ctx.config.timezone))
+        ctx.reply(f"Pong! copbot {self._version} is here, at {local:%Y-%m-%d %H:%M %Z}.")
 
     @command("config show", private=True)
     async def config_show(self, ctx: Context) -> None:
@@ -93,13 +102,15 @@ class Meta:
         ctx.reply(f"Saved: `{key}` is now {render.safe(render.clip(shown, 200)) or '(empty)'}.")
 
 
-def _explain(spec: CommandSpec) -> str:
+def _explain(spec: CommandSpec, level: Level) -> str:
     lines = [f"`{spec.usage()}`: {spec.help}"]
     for param in spec.params:
         detail = param.description or param.name
         optional = "" if param.required else " (optional)"
         choices = f" One of: {', '.join(param.choices)}." if param.choices else ""
         lines.append(f"- `{param.name}`{optional}: {detail}.{choices}")
-    if spec.level > Level.MEMBER:
+    if spec.level > level:
+        lines.append(f"Only {spec.level.title} can use it: ask one if you need it done.")
+    elif spec.level > Level.MEMBER:
         lines.append(f"Only {spec.level.title} can use it.")
     return "\n".join(lines)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-from typing import Annotated
+from typing import Annotated, Literal
 
 import pytest
 from hypothesis import given
@@ -116,3 +116,68 @@ def test_split_command_finds_the_longest_path() -> None:
 def test_parser_never_crashes_on_any_text(text: str) -> None:
     with contextlib.suppress(ParseError):
         parse_args(THANK, text)
+
+
+async def _many(self, ctx, member: Annotated[list[Member], "Who"], *, reason: str) -> None:  # type: ignore[no-untyped-def]
+    """Thank several."""
+
+
+async def _board(  # type: ignore[no-untyped-def]
+    self,
+    ctx,
+    period: Literal["week", "month"] = "month",
+    by: Literal["received", "given"] = "received",
+) -> None:
+    """Choices in any order."""
+
+
+MANY = build_spec(
+    _many, Marker("command", "many", {"level": 0, "cooldown": None, "private": False, "form": None})
+)
+BOARD = build_spec(
+    _board,
+    Marker("command", "board", {"level": 0, "cooldown": None, "private": False, "form": None}),
+)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "@bob and @carol thanks for the help",
+        "@bob, @carol thanks for the help",
+        "@bob,@carol thanks for the help",
+        "@bob & @carol thanks for the help",
+        "@bob @carol thanks for the help",
+        "<@U1|bob> and <@U2|carol> thanks for the help",
+    ],
+)
+def test_members_joined_by_and_commas_and_ampersands(line: str) -> None:
+    values = parse_args(MANY, line)
+    names = [ref.name for ref in values["member"]]  # type: ignore[union-attr]
+    assert names == ["bob", "carol"]
+    assert values["reason"] == "thanks for the help"
+
+
+def test_a_joiner_before_plain_text_starts_the_reason() -> None:
+    values = parse_args(MANY, "@bob and thanks a lot")
+    assert [ref.name for ref in values["member"]] == ["bob"]  # type: ignore[union-attr]
+    assert values["reason"] == "and thanks a lot"
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("given", {"by": "given"}),
+        ("given week", {"by": "given", "period": "week"}),
+        ("week GIVEN", {"period": "week", "by": "GIVEN"}),
+        ("month", {"period": "month"}),
+    ],
+)
+def test_choices_are_read_in_any_order(line: str, expected: dict[str, str]) -> None:
+    assert parse_args(BOARD, line) == expected
+
+
+def test_an_unknown_word_is_echoed_clipped_and_neutralised() -> None:
+    with pytest.raises(ParseError) as caught:
+        parse_args(BOARD, "week given @everyone" + "x" * 500)
+    assert "@everyone" not in caught.value.message and len(caught.value.message) < 120

@@ -1,0 +1,63 @@
+"""What to say to a line that names no command, or a near miss of one: "Did you mean …?"."""
+
+from __future__ import annotations
+
+import difflib
+
+from bot import render
+from bot.errors import UserError
+from bot.registry import Registry
+
+_CLOSE = 0.8  # difflib's ratio for "badges" and "badge" is 0.91; for "intro" and "into", 0.89
+
+
+def unknown_command(registry: Registry, line: str) -> UserError:
+    """A line that names no command: a near command, the group's commands, or a near name."""
+    words = [word.lower() for word in line.split()]
+    near = _near_path(registry, tuple(words[:3]))
+    if near:
+        return UserError(
+            f"I don't know /{render.echo(' '.join(words[: len(near)]))}. "
+            f"Did you mean /{' '.join(near)}?"
+        )
+    word = words[0] if words else ""
+    group = registry.children((word,)) if word else []
+    if group:
+        names = ", ".join(f"/{spec.name}" for spec in group)
+        return UserError(f"/{render.echo(word)} needs one more word: {names}.")
+    names = sorted({spec.path[0] for spec in registry.commands.values()})
+    close = difflib.get_close_matches(word, names, n=1)
+    hint = f" Did you mean /{close[0]}?" if close else ""
+    shown = render.echo(word, 32) or "that"
+    return UserError(f"I don't know /{shown}.{hint} Type /help to see what I can do.")
+
+
+def misspelt_subcommand(registry: Registry, path: tuple[str, ...], rest: str) -> UserError | None:
+    """`/badges grant @bob …` runs /badges on "grant": point to /badge grant instead."""
+    following = rest.split()[0].lower() if rest.split() else ""
+    if not following or following[0] in "@<\"'“":
+        return None  # a mention or a quote is an argument, not a misspelt subcommand
+    near = _near_path(registry, (*path, following))
+    if near is None or len(near) <= len(path):
+        return None
+    shown = render.echo(" ".join(path))
+    return UserError(
+        f"Did you mean /{' '.join(near)}? (/{shown} doesn't take “{render.echo(following)}”; "
+        f"see /help {shown}.)"
+    )
+
+
+def _near_path(registry: Registry, typed: tuple[str, ...]) -> tuple[str, ...] | None:
+    """The longest command path the typed words nearly spell, one word exact, none far off."""
+    best: tuple[str, ...] | None = None
+    for path in registry.paths():
+        if len(path) < 2 or len(path) > len(typed) or path == typed[: len(path)]:
+            continue
+        pairs = list(zip(typed, path, strict=False))
+        exact = sum(t == p for t, p in pairs)
+        close = all(
+            t == p or difflib.SequenceMatcher(None, t, p).ratio() >= _CLOSE for t, p in pairs
+        )
+        if close and exact >= 1 and (best is None or len(path) > len(best)):
+            best = path
+    return best

@@ -1,0 +1,42 @@
+"""Near misses get pointed to the right command; aliases and a bare slash work everywhere."""
+
+from __future__ import annotations
+
+from tests.conftest import Driver
+
+
+async def test_a_bare_slash_is_help(driver: Driver) -> None:
+    outcome = await driver.run("ann", "/")
+    assert outcome.ok and "What I can do here" in driver.transport.answer()
+
+
+async def test_a_plural_group_points_to_the_subcommand(driver: Driver) -> None:
+    await driver.run("bob", "/ping")
+    await driver.run("mo", "/badges grant @bob mentor for all the help")
+    assert "Did you mean /badge grant?" in driver.transport.answer()
+    await driver.run("mo", "/badge list")
+    assert "Did you mean /badges list?" in driver.transport.answer()
+    await driver.run("mo", "/intro shows")
+    assert "Did you mean /intro show?" in driver.transport.answer()
+
+
+async def test_a_member_after_a_group_root_is_not_a_misspelling(driver: Driver) -> None:
+    await driver.run("grant", "/ping")
+    outcome = await driver.run("ann", "/badges @grant")
+    assert outcome.ok and "grant's badges" in driver.transport.answer()
+
+
+async def test_discord_spellings_of_group_roots_work_in_text(driver: Driver) -> None:
+    await driver.run("bob", "/ping")
+    assert (await driver.run("ann", "/kudos give @bob thanks for the review")).ok
+    assert "thanked" in driver.transport.posts()[-1].reply.text
+    assert (await driver.run("ann", "/badges show")).ok
+    assert "Your badges" in driver.transport.answer()
+    await driver.run("ann", "/intro write")
+    assert driver.transport.forms()
+
+
+async def test_unknown_words_are_echoed_safely(driver: Driver) -> None:
+    await driver.run("ann", "/@everyone" + "x" * 5000)
+    answer = driver.transport.answer()
+    assert len(answer) < 300 and "@everyone" not in answer
