@@ -348,11 +348,18 @@ def _to_choice(param: Param, text: str) -> str:
     raise ParseError(f"`{param.name}` must be one of: {allowed} (not “{render.echo(text)}”).")
 
 
+# Without a declared Length, a word (a name, a tag) or a line of text still has a sane bound,
+# so a 100,000-character argument is refused before any query or echo.
+WORD_MAX, TEXT_MAX = 100, 2000
+
+
 def _check_length(param: Param, text: str) -> str:
     length = param.length
-    if length and length.max is not None and len(text) > length.max:
+    most = length.max if length and length.max is not None else None
+    most = most if most is not None else (TEXT_MAX if param.rest else WORD_MAX)
+    if len(text) > most:
         raise ParseError(
-            f"`{param.name}` is {len(text)} characters; keep it to {length.max} at most."
+            f"`{param.name}` is {len(text):,} characters; keep it to {most:,} at most."
         )
     if length and len(text) < length.min:
         raise ParseError(f"`{param.name}` needs at least {length.min} characters.")

@@ -21,6 +21,7 @@ _MASS_MENTION = re.compile(r"@(?=everyone|here|channel)", re.IGNORECASE)
 # A `<` after an odd number of backslashes is already escaped and shows as text.
 _RAW_MENTION = re.compile(r"(?<!\\)((?:\\\\)*)<(?=[@#!&]|a?:|t:)")
 ECHO_LIMIT = 60
+_NON_WEB_LINK = re.compile(r"\[([^\]]*)\]\((?!https?://)", re.IGNORECASE)
 # Characters that make Markdown or platform syntax (links, mentions, emphasis, code).
 _SPECIAL = re.compile(r"([\\*_~`|\[\]<>])")
 _LINE_START = re.compile(r"^(\s*)([#>\-+]|\d+\.)", re.MULTILINE)
@@ -63,6 +64,8 @@ def safe(text: str) -> str:
 def trusted(text: str) -> str:
     """Neutralise moderator-written text (settings) while keeping its Markdown: no pings."""
     text = _MASS_MENTION.sub(f"@{_ZWSP}", _strip_markers(text))
+    # Links keep working only to web pages: `[x](javascript:…)` shows as the text it is.
+    text = _NON_WEB_LINK.sub(r"\\[\1\\](", text)
     return text.replace("<", "\\<")
 
 

@@ -12,6 +12,7 @@ from bot.commands import (
     Level,
     Member,
     MemberRef,
+    Param,
     Range,
     action,
     command,
@@ -123,3 +124,21 @@ def test_registry_finds_groups_and_levels() -> None:
     assert registry.visible_to(Level.MEMBER) == []
     assert [s.name for s in registry.visible_to(Level.ADMIN)] == ["sample run"]
     assert "sample_press" in registry.actions
+
+
+def test_whole_numbers_take_ascii_digits_within_bounds_only() -> None:
+    times = _spec().param("times")
+    assert times is not None
+    for junk in ("²", "٣", "--5", "1_0", "1e3", "0x3", "", "9" * 5000, "@everyone"):
+        with pytest.raises(ParseError) as caught:
+            convert(times, junk)
+        assert "takes a whole number from 1 to 5" in caught.value.message
+        assert len(caught.value.message) < 120 and "@everyone" not in caught.value.message
+    assert convert(times, "+3") == 3
+
+
+def test_unbounded_text_still_has_a_sane_length() -> None:
+    with pytest.raises(ParseError, match="keep it to 100 at most"):
+        convert(Param(name="interest", kind=str), "x" * 100_000)
+    with pytest.raises(ParseError, match="keep it to 2,000 at most"):
+        convert(Param(name="text", kind=str, rest=True), "x" * 100_000)

@@ -113,3 +113,46 @@ def test_safe_text_reads_back_the_same_in_the_console(text: str) -> None:
     text = unicodedata.normalize("NFC", text)
     expected = render._MASS_MENTION.sub(lambda m: f"@\u200b{m.group(1)}", text)
     assert render.to_plain(render.safe(text)) == expected
+
+
+LIVE = re.compile(r"@(everyone|here|channel)", re.IGNORECASE)
+
+
+def test_mass_mentions_are_broken_whatever_follows() -> None:
+    for text in ("@everyone_", "@here1", "@everyone's", "x@here", "@channelz", "@EVERYONE!"):
+        safe = render.safe(text)
+        for rendered in (render.to_plain(safe), render.to_discord(safe), render.to_slack(safe)):
+            assert not LIVE.search(rendered), (text, rendered)
+
+
+def test_the_last_net_catches_text_that_skipped_safe() -> None:
+    raw = "oops @everyone <@&123> <#456> <!here> <t:1:R> @here1"
+    discord = render.to_discord(raw)
+    assert not LIVE.search(discord)
+    assert re.search(r"<[@#!&t]", discord) is None
+    assert not LIVE.search(render.to_slack(raw)) and "<!" not in render.to_slack(raw)
+    assert not LIVE.search(render.to_plain(raw))
+
+
+def test_the_net_keeps_the_bots_own_mentions() -> None:
+    text = f"hi {render.mention(ALICE)} and @here"
+    assert render.to_discord(text).startswith("hi <@U1> and @\u200bhere")
+    assert render.to_slack(text).startswith("hi <@U1> and @\u200bhere")
+
+
+def test_a_member_named_like_a_mass_mention_does_not_read_as_one() -> None:
+    here = Member(2, "here", "here")
+    assert not LIVE.search(render.to_plain(f"thanks {render.mention(here)}"))
+
+
+def test_echo_clips_to_one_line_and_neutralises() -> None:
+    shown = render.echo("[@everyone](http://evil)\n" + "x" * 500)
+    assert len(shown) < 100 and "\n" not in shown and shown.endswith("…")
+    assert not LIVE.search(render.to_plain(shown))
+    assert re.search(r"(?<!\\)\]\(", render.to_discord(shown)) is None  # no live masked link
+
+
+def test_trusted_text_keeps_web_links_only() -> None:
+    text = render.trusted("[guide](https://example.org) [x](javascript:alert(1))")
+    assert render.to_slack(text).startswith("<https://example.org|guide>")
+    assert "\\[x\\]" in render.to_discord(text)
