@@ -49,11 +49,16 @@ class Context:
         return self.clock.now()
 
     def reply(
-        self, text: str, *, buttons: tuple[Button, ...] = (), private: bool | None = None
+        self,
+        text: str,
+        *,
+        buttons: tuple[Button, ...] = (),
+        private: bool | None = None,
+        replace: bool = False,
     ) -> None:
         """Answer whoever ran the command; private replies only they see."""
         private = self.private_by_default if private is None else private
-        self.outbox.add(ToInvoker(Reply(text, buttons, private)))
+        self.outbox.add(ToInvoker(Reply(text, buttons, private, replace)))
 
     def post(self, channel: str | None, text: str, *, buttons: tuple[Button, ...] = ()) -> None:
         """Post publicly in a channel (None: the channel the command ran in)."""

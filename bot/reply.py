@@ -47,6 +47,9 @@ class Reply:
     text: str
     buttons: tuple[Button, ...] = ()
     private: bool = False
+    # An answer to a button press that takes the place of the message pressed (a paginator's
+    # next page), where the platform can edit it; elsewhere it is sent as a new message.
+    replace: bool = False
 
 
 @dataclass(frozen=True)

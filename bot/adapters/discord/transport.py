@@ -87,6 +87,7 @@ class InteractionTransport(GuildTransport):
         self.private = private
         self._lock = asyncio.Lock()
         self._deferred_private: bool | None = None  # set when a "thinking…" message awaits
+        self._answered = False  # once something was sent, @original is no longer the pressed one
 
     async def deliver(self, place: Place, item: Outgoing) -> bool:
         """Answer the interaction, or post and DM as a guild transport does."""
@@ -132,6 +133,11 @@ class InteractionTransport(GuildTransport):
         pieces = ui.chunks(reply.text)
         mentions = ui.allowed_mentions(reply.text)
         guild_id = self._dm_guild_id
+        if reply.replace and len(pieces) == 1 and self._can_replace():
+            view = ui.view(reply.buttons, guild_id=guild_id) if reply.buttons else None
+            await self._replace(pieces[0], view, mentions)
+            return
+        self._answered = True
         for index, piece in enumerate(pieces):
             last = index == len(pieces) - 1
             view = ui.view(reply.buttons, guild_id=guild_id) if last and reply.buttons else None
@@ -146,6 +152,24 @@ class InteractionTransport(GuildTransport):
                 await interaction.followup.send(
                     piece, ephemeral=reply.private, view=view, allowed_mentions=mentions
                 )
+
+    def _can_replace(self) -> bool:
+        # Only a press can update the message it came from, and only before anything else
+        # answered it (after that, @original is the answer, not the pressed message).
+        is_press = self.interaction.type is discord.InteractionType.component
+        return is_press and not self._answered and self._deferred_private is None
+
+    async def _replace(
+        self, piece: str, view: discord.ui.View | None, mentions: discord.AllowedMentions
+    ) -> None:
+        self._answered = True
+        response = self.interaction.response
+        if not response.is_done():
+            await response.edit_message(content=piece, view=view, allowed_mentions=mentions)
+        else:  # acknowledged silently while the work ran: the pressed message is @original
+            await self.interaction.edit_original_response(
+                content=piece, view=view, allowed_mentions=mentions
+            )
 
     async def _resolve_deferred(
         self, piece: str, private: bool, view: discord.ui.View, mentions: discord.AllowedMentions

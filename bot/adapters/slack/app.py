@@ -169,7 +169,9 @@ class SlackFrontEnd:
             channel = container.get("channel_id") or (body.get("channel") or {}).get("id")
             place = self._place(_team_of(body), channel)
             actor = await self.people.actor(user["id"], user.get("name", ""))
-            interaction = Interaction(user["id"], body.get("trigger_id"), body.get("response_url"))
+            interaction = Interaction(
+                user["id"], body.get("trigger_id"), body.get("response_url"), pressed=True
+            )
             custom_id = action.get("value") or action["action_id"]
             await self.dispatcher.press(place, actor, custom_id, self._transport(interaction))
 

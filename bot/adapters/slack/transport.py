@@ -25,6 +25,7 @@ class Interaction:
     user_id: str
     trigger_id: str | None = None  # opens a modal, once, within 3 s
     response_url: str | None = None  # ephemeral or in-channel answers, 5 uses in 30 min
+    pressed: bool = False  # a button press: its response_url can replace the pressed message
 
 
 @dataclass
@@ -61,6 +62,9 @@ class SlackTransport:
     async def to_invoker(self, place: Place, reply: Reply) -> bool:
         """Answer the invoker: privately (ephemeral) or in the channel."""
         body = blocks.message(reply)
+        replaced = reply.replace and self.interaction.pressed
+        if replaced and await self._respond({**body, "replace_original": True}):
+            return True
         if not reply.private:
             if place.channel and await self._post(place.channel, body):
                 return True
