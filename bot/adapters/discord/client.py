@@ -108,7 +108,10 @@ class CopbotClient(discord.Client):
         place, actor = await self._who(interaction)
         refusal = self.dispatcher.precheck(place, actor, spec)
         if refusal is not None:
-            await interaction.response.send_message(refusal, ephemeral=True)
+            # Through the same rendering as every other answer, so it can never ping.
+            await interaction.response.send_message(
+                ui.chunks(refusal)[0], ephemeral=True, allowed_mentions=ui.allowed_mentions("")
+            )
             return
         if spec.private and spec.form is None:
             # Acknowledge first: every answer is private anyway. Public commands answer
