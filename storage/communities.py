@@ -60,3 +60,12 @@ async def set_override(
         row = SettingRow(community_id=community_id, key=key, value=value)
     row.value, row.updated_by, row.updated_at = value, member_id, now
     session.add(row)
+
+
+async def delete_override(session: AsyncSession, *, community_id: int, key: str) -> bool:
+    """Drop one override, so the default applies again; False when none was stored."""
+    row = await session.get(SettingRow, (community_id, key))
+    if row is None:
+        return False
+    await session.delete(row)
+    return True
