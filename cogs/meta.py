@@ -18,8 +18,8 @@ from config.community import (
     lookup,
     needs_admin,
     parse_override,
-    setting_key,
     settable_keys,
+    setting_key,
 )
 from config.errors import SettingError
 from config.values import shown

@@ -7,6 +7,7 @@ import json
 import logging
 import re
 import tomllib
+import unicodedata
 import zoneinfo
 from functools import cache
 from importlib import resources
@@ -224,10 +225,10 @@ def parse_override(config: CommunityConfig, key: str, raw: str) -> tuple[str, st
 def _typed(config: CommunityConfig, key: str, raw: str) -> Any:
     """The typed value for a key, read by the rule of its kind."""
     current = lookup(config, key)
-    text = raw.strip()
+    text = _printable(raw).strip()
     try:
         if isinstance(current, list):
-            return [part.strip() for part in raw.split(";") if part.strip()]
+            return [part.strip() for part in text.split(";") if part.strip()]
         if isinstance(current, bool):
             return yes_no(text, name=key)
         if isinstance(current, int):
@@ -257,6 +258,18 @@ def _typed(config: CommunityConfig, key: str, raw: str) -> Any:
     return text
 
 
+def _printable(text: str) -> str:
+    """Text without control characters or bidi overrides, which hide or reverse what is shown."""
+    text = unicodedata.normalize("NFC", text)
+    return "".join(ch for ch in text if ch in "\n\t" or not _hidden(ch))
+
+
+def _hidden(ch: str) -> bool:
+    return (
+        unicodedata.category(ch) == "Cc" or "\u202a" <= ch <= "\u202e" or "\u2066" <= ch <= "\u2069"
+    )
+
+
 def _bounds(key: str) -> tuple[int | None, int | None]:
     """The whole-number range declared on a field (`ge`/`le`), so the rule lives in one place."""
     low = high = None
@@ -276,10 +289,12 @@ def _worded(key: str, error: ErrorDetails) -> str:
         return f"{one}`{key}` can't be empty; /config reset {key} puts back the default."
     if kind == "string_too_short":
         return f"{one}`{key}` takes at least {ctx.get('min_length')} characters."
+    given = error.get("input")
+    size = f"; that was {len(given)}" if isinstance(given, str | list) else ""
     if kind == "string_too_long":
-        return f"{one}`{key}` takes at most {ctx.get('max_length')} characters."
+        return f"{one}`{key}` takes at most {ctx.get('max_length')} characters{size}."
     if kind == "too_long":
-        return f"`{key}` takes at most {ctx.get('max_length')} items, separated with ;."
+        return f"`{key}` takes at most {ctx.get('max_length')} items, separated with ;{size}."
     if kind == "too_short":
         return f"`{key}` takes at least {ctx.get('min_length')} items, separated with ;."
     if kind == "value_error" and isinstance(ctx.get("error"), RuleError | SettingError):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlmodel import select
+from sqlmodel import delete, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.members import insert_or_ignore
@@ -64,8 +64,7 @@ async def set_override(
 
 async def delete_override(session: AsyncSession, *, community_id: int, key: str) -> bool:
     """Drop one override, so the default applies again; False when none was stored."""
-    row = await session.get(SettingRow, (community_id, key))
-    if row is None:
-        return False
-    await session.delete(row)
-    return True
+    result = await session.exec(
+        delete(SettingRow).where(SettingRow.community_id == community_id, SettingRow.key == key)
+    )
+    return bool(result.rowcount)  # type: ignore[union-attr]

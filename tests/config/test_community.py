@@ -13,8 +13,8 @@ from config.community import (
     default_values,
     needs_admin,
     parse_override,
-    setting_key,
     settable_keys,
+    setting_key,
 )
 from config.errors import SettingError
 
@@ -68,7 +68,9 @@ def test_parse_override_types_values() -> None:
 def test_parse_override_refuses_with_what_is_allowed(key: str, value: str, message: str) -> None:
     with pytest.raises(SettingError, match=message) as caught:
         parse_override(build_config({}), key, value)
-    assert "Input should" not in caught.value.message and "String should" not in caught.value.message
+    assert (
+        "Input should" not in caught.value.message and "String should" not in caught.value.message
+    )
 
 
 def test_refusals_quote_the_value_only_where_the_caller_neutralises_it() -> None:
@@ -78,6 +80,11 @@ def test_refusals_quote_the_value_only_where_the_caller_neutralises_it() -> None
     assert caught.value.worded(lambda text: f"<{len(text)}>") == (
         "`page_size` takes a whole number from 3 to 25, not “<9>”."
     )
+
+
+def test_text_loses_hidden_characters_but_keeps_its_lines() -> None:
+    _, value = parse_override(build_config({}), "welcome_text", "Hi\u202e there\x07\nand welcome")
+    assert json.loads(value) == "Hi there\nand welcome"
 
 
 def test_yes_no_numbers_and_time_zones_are_read_one_way() -> None:

@@ -6,10 +6,9 @@ import copy
 
 import pytest
 
-from config.errors import ConfigError
 from bot.runtime import check_defaults
 from config import community
-from config.errors import SettingError
+from config.errors import ConfigError, SettingError
 from config.rules import RuleError, parse_rule
 
 METRICS = {
