@@ -73,8 +73,8 @@ class Meta:
         changed = await communities.overrides(ctx.session, community_id=ctx.community.id)
         lines = ["**This community's settings** (moderators change them with /config set)"]
         for key in settable_keys(ctx.config):
-            mark = " (changed)" if key in changed else ""
-            lines.append(f"- `{key}`{mark}: {_value(lookup(ctx.config, key), 120)}")
+            value = lookup(ctx.config, key)
+            lines.append(f"- `{key}`{_mark(changed.get(key), value)}: {_value(value, 120)}")
         ctx.reply("\n".join(lines))
 
     @command("config set", level=Level.MODERATOR, private=True)
@@ -132,6 +132,18 @@ class Meta:
     def _forget_after_commit(self, ctx: Context) -> None:
         community_id = ctx.community.id
         ctx.after_commit.append(lambda: self._configs.forget(community_id))
+
+
+def _mark(stored: str | None, value: object) -> str:
+    """How a setting differs from the default: changed, or a stored change that no longer fits."""
+    if stored is None:
+        return ""
+    try:
+        fits = json.loads(stored) == value
+    except ValueError:
+        fits = False
+    # build_config skips a stored value a newer rule refuses; say so rather than hide it.
+    return " (changed)" if fits else " (the stored change no longer fits, so the default applies)"
 
 
 def _value(value: object, limit: int) -> str:

@@ -51,7 +51,7 @@ def check_exists(key: str, channel: str, names: list[str] | None) -> None:
     """Refuse a channel name the platform says does not exist (None: it can't tell)."""
     if names is None or not channel or is_channel_id(channel):
         return  # ids came from the platform, or were copied from it
-    known = {found.lower() for found in names}
+    known = {unicodedata.normalize("NFC", found.lower()) for found in names}
     if channel in known:
         return
     # Only names that keep the rule are offered, so a platform's odd name can't carry markup.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import random
 import re
 
@@ -9,8 +10,10 @@ import pytest
 
 from bot import render
 from bot.commands import Level
+from bot.runtime import Runtime
 from config.community import build_config, settable_keys
-from tests.conftest import Driver
+from storage import communities
+from tests.conftest import PLACE, START, Driver
 
 MOD, ADMIN = Level.MODERATOR, Level.ADMIN
 LIVE_PING = re.compile(r"@(everyone|here|channel)", re.IGNORECASE)
@@ -85,6 +88,32 @@ async def test_reset_puts_the_default_back(driver: Driver) -> None:
     )
     outcome = await driver.run("ann", "/config reset page_size")
     assert not outcome.ok and driver.transport.last() == "Only moderators can use /config reset."
+
+
+async def test_a_stored_value_that_no_longer_fits_is_shown_and_can_be_reset(
+    driver: Driver, runtime: Runtime
+) -> None:
+    await driver.run("ann", "/ping")  # the community exists from its first command
+    community = await runtime.dispatcher.community(PLACE)
+    async with runtime.db.session() as session, session.begin():
+        await communities.set_override(
+            session,
+            community_id=community.id,
+            key="intro_channel",
+            value=json.dumps("[x](javascript:alert(1)) @everyone!"),  # saved before the rule
+            member_id=None,
+            now=START,
+        )
+    runtime.dispatcher.configs.forget(community.id)
+    assert await setting(driver, "intro_channel") == (
+        "- `intro_channel` (the stored change no longer fits, so the default applies): "
+        "introductions"
+    )
+    await driver.run("mo", "/config reset intro_channel", MOD)
+    assert driver.transport.last() == (
+        "Reset: `intro_channel` is back to its default, introductions."
+    )
+    assert await setting(driver, "intro_channel") == "- `intro_channel`: introductions"
 
 
 @pytest.mark.parametrize(

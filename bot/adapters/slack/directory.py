@@ -139,6 +139,9 @@ class Channels:
         except SlackApiError as error:
             log.warning("conversations.list failed: %s", error.response.get("error"))
             return None
+        except Exception:
+            log.exception("conversations.list failed")
+            return None
         return list(self._ids)
 
     def forget(self) -> None:
