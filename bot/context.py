@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -28,6 +28,11 @@ class Community:
     name: str
 
 
+async def cannot_tell() -> list[str] | None:
+    """The channel lookup where the platform can't list its channels (the console, jobs)."""
+    return None
+
+
 @dataclass
 class Context:
     """Everything a command, button or listener needs; answers queue until the commit."""
@@ -43,6 +48,8 @@ class Context:
     outbox: Outbox = field(default_factory=Outbox)
     after_commit: list[Callable[[], None]] = field(default_factory=list)
     progress: dict[int, Member] = field(default_factory=dict)  # whose standing may have changed
+    # The community's channel names, from the platform, for settings that name a channel.
+    channel_names: Callable[[], Awaitable[list[str] | None]] = cannot_tell
 
     def now(self) -> datetime:
         """The current time from the injected clock."""

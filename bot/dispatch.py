@@ -278,7 +278,7 @@ class Dispatcher:
         ctx: Context | None = None
         try:
             async with self.db.session() as session, session.begin():
-                ctx = await self._context(session, community, place, actor, private)
+                ctx = await self._context(session, community, place, actor, private, transport)
                 await body(ctx)
                 await self._after_progress(ctx)
         except UserError as error:
@@ -308,7 +308,13 @@ class Dispatcher:
         return Outcome(True)
 
     async def _context(
-        self, session: AsyncSession, community: Community, place: Place, actor: Actor, private: bool
+        self,
+        session: AsyncSession,
+        community: Community,
+        place: Place,
+        actor: Actor,
+        private: bool,
+        transport: Transport | None = None,
     ) -> Context:
         config = await self.configs.get(session, community.id)
         known = self.db.known_members.get(community.id, actor.external_id)
@@ -332,6 +338,11 @@ class Dispatcher:
             registry=self.registry,
             private_by_default=private,
         )
+        # Transports that can list the community's channels say so (Discord, Slack); optional,
+        # so the console and test transports need nothing.
+        channel_names = getattr(transport, "channel_names", None)
+        if channel_names is not None:
+            ctx.channel_names = channel_names
         if row is not None:
             ctx.after_commit.append(lambda: self.db.known_members.remember(row))
         return ctx

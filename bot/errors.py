@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from config.errors import ConfigError
+
+__all__ = ["ConfigError", "ParseError", "UserError"]
+
 
 class UserError(Exception):
     """A problem the user can fix; the message says what to do instead."""
@@ -14,7 +18,3 @@ class UserError(Exception):
 
 class ParseError(UserError):
     """The command line did not fit the command's signature; usage is shown with it."""
-
-
-class ConfigError(Exception):
-    """Deploy-time misconfiguration: reported as one paragraph and exit code 2."""

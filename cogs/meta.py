@@ -13,7 +13,18 @@ from bot.configstore import ConfigStore
 from bot.context import Context
 from bot.errors import UserError
 from bot.registry import Registry
-from config.community import lookup, parse_override, settable_keys
+from config.channels import CHANNEL_KEYS, check_exists
+from config.community import (
+    admin_reason,
+    default_config,
+    lookup,
+    needs_admin,
+    parse_override,
+    settable_keys,
+    setting_key,
+)
+from config.errors import SettingError
+from config.values import shown
 from storage import communities
 
 
@@ -72,9 +83,7 @@ class Meta:
         lines = ["**This community's settings** (moderators change them with /config set)"]
         for key in settable_keys(ctx.config):
             value = lookup(ctx.config, key)
-            shown = "; ".join(value) if isinstance(value, list) else str(value)
-            mark = " (changed)" if key in changed else ""
-            lines.append(f"- `{key}`{mark}: {render.safe(render.clip(shown, 120)) or '(empty)'}")
+            lines.append(f"- `{key}`{_mark(changed.get(key), value)}: {_value(value, 120)}")
         ctx.reply("\n".join(lines))
 
     @command("config set", level=Level.MODERATOR, private=True)
@@ -86,7 +95,16 @@ class Meta:
         value: Annotated[str, "Its new value (lists: separate with ;)"],
     ) -> None:
         """Change one of this community's settings."""
-        key, encoded = parse_override(ctx.config, key, value)
+        try:
+            key, encoded = parse_override(ctx.config, key, value)
+            stored = json.loads(encoded)
+            if key in CHANNEL_KEYS:
+                check_exists(key, stored, await ctx.channel_names())
+        except SettingError as error:
+            raise UserError(error.worded(render.echo)) from None
+        old = lookup(ctx.config, key)
+        if needs_admin(key, old=old, new=stored) and ctx.author.level < Level.ADMIN:
+            raise UserError(admin_reason(key, new=stored))
         await communities.set_override(
             ctx.session,
             community_id=ctx.community.id,
@@ -95,11 +113,51 @@ class Meta:
             member_id=ctx.author.id,
             now=ctx.now(),
         )
+        self._forget_after_commit(ctx)
+        ctx.reply(f"Saved: `{key}` is now {_value(stored, 200)}.")
+
+    @command("config reset", level=Level.MODERATOR, private=True)
+    async def config_reset(
+        self, ctx: Context, key: Annotated[str, "The setting, like kudos_channel"]
+    ) -> None:
+        """Put one of this community's settings back to its default."""
+        try:
+            key = setting_key(ctx.config, key)
+        except SettingError as error:
+            raise UserError(error.worded(render.echo)) from None
+        default = lookup(default_config(), key)
+        old = lookup(ctx.config, key)
+        if needs_admin(key, old=old, new=default) and ctx.author.level < Level.ADMIN:
+            raise UserError(admin_reason(key, verb="reset"))
+        removed = await communities.delete_override(
+            ctx.session, community_id=ctx.community.id, key=key
+        )
+        if not removed:
+            ctx.reply(f"`{key}` already has its default: {_value(default, 200)}.")
+            return
+        self._forget_after_commit(ctx)
+        ctx.reply(f"Reset: `{key}` is back to its default, {_value(default, 200)}.")
+
+    def _forget_after_commit(self, ctx: Context) -> None:
         community_id = ctx.community.id
         ctx.after_commit.append(lambda: self._configs.forget(community_id))
-        stored = json.loads(encoded)
-        shown = "; ".join(stored) if isinstance(stored, list) else str(stored)
-        ctx.reply(f"Saved: `{key}` is now {render.safe(render.clip(shown, 200)) or '(empty)'}.")
+
+
+def _mark(stored: str | None, value: object) -> str:
+    """How a setting differs from the default: changed, or a stored change that no longer fits."""
+    if stored is None:
+        return ""
+    try:
+        fits = json.loads(stored) == value
+    except ValueError:
+        fits = False
+    # build_config skips a stored value a newer rule refuses; say so rather than hide it.
+    return " (changed)" if fits else " (the stored change no longer fits, so the default applies)"
+
+
+def _value(value: object, limit: int) -> str:
+    """A setting's value as members read it: yes/no, `;` between items, clipped, no markup."""
+    return render.safe(render.clip(shown(value), limit)) or "(empty)"
 
 
 def _explain(spec: CommandSpec, level: Level) -> str:

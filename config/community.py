@@ -2,17 +2,45 @@
 
 from __future__ import annotations
 
+import difflib
 import json
+import logging
+import re
 import tomllib
+import unicodedata
 import zoneinfo
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from annotated_types import Ge, Le
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import ErrorDetails
 
-from bot.errors import UserError
-from config.rules import Rule, parse_rule
+from config.channels import CHANNEL_KEYS, channel_value
+from config.errors import GIVEN, SettingError
+from config.rules import Rule, RuleError, parse_rule
+from config.values import ValueRuleError, whole_number, yes_no
+
+log = logging.getLogger(__name__)
+
+# The community role that carries moderator standing (bot/binding.py's as_member reads it).
+MODERATOR_ROLE = "moderator"
+# Settings that decide who moderates: only admins change or reset them. A key, or a prefix
+# ending in "." for a whole group; default_role counts when it moves to or from MODERATOR_ROLE.
+STANDING_KEYS = ("moderator_role", f"roles.{MODERATOR_ROLE}.")
+_TIMEZONE_HINT = "an IANA time zone such as UTC, Europe/Paris or America/Chicago"
+# A typed key made only of these is shown as code; anything else is quoted back neutralised.
+_PLAIN_KEY = re.compile(r"[a-z0-9_.\-]{1,60}")
+Item = Annotated[str, Field(min_length=1, max_length=200)]
 
 
 class RoleInfo(BaseModel):
@@ -21,8 +49,8 @@ class RoleInfo(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     meaning: str = Field(min_length=1, max_length=300)
-    commitments: list[str] = Field(default_factory=list, max_length=10)
-    entry: list[str] = Field(default_factory=list, max_length=10)
+    commitments: list[Item] = Field(default_factory=list, max_length=10)
+    entry: list[Item] = Field(default_factory=list, max_length=10)
 
 
 class BadgeInfo(BaseModel):
@@ -33,7 +61,7 @@ class BadgeInfo(BaseModel):
     name: str = Field(min_length=1, max_length=40)
     emoji: str = Field("🏅", min_length=1, max_length=8)
     description: str = Field(min_length=1, max_length=200)
-    rule: str = ""
+    rule: str = Field("", max_length=500)
     manual: bool = False
     advocate: bool = False
 
@@ -57,34 +85,33 @@ class CommunityConfig(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     welcome_text: str = Field(min_length=1, max_length=1500)
-    intro_channel: str = Field(min_length=1, max_length=100)
-    welcome_channel: str = Field(min_length=1, max_length=100)
-    announce_channel: str = Field("", max_length=100)
+    intro_channel: str = Field(min_length=1)
+    welcome_channel: str = Field(min_length=1)
+    announce_channel: str = ""
     moderator_role: str = Field("", max_length=100)
     default_role: str
     timezone: str
     page_size: int = Field(10, ge=3, le=25)
-    kudos_channel: str = Field("", max_length=100)
+    kudos_channel: str = ""
     kudos_daily_allowance: int = Field(5, ge=1, le=100)
     kudos_same_recipient_daily: int = Field(1, ge=1, le=10)
     leaderboards: bool = True
-    badge_channel: str = Field("", max_length=100)
+    badge_channel: str = ""
     roles: dict[str, RoleInfo]
     badges: dict[str, BadgeInfo] = Field(default_factory=dict)
 
     @field_validator("timezone")
     @classmethod
     def _known_timezone(cls, value: str) -> str:
-        if value not in zoneinfo.available_timezones() and value != "UTC":
-            raise ValueError("use an IANA time zone such as UTC, Europe/Paris or America/Chicago")
-        return value
+        zone = canonical_timezone(value)
+        if zone is None:
+            raise ValueError(f"use {_TIMEZONE_HINT}")
+        return zone
 
-    @field_validator(
-        "intro_channel", "welcome_channel", "announce_channel", "kudos_channel", "badge_channel"
-    )
+    @field_validator(*sorted(CHANNEL_KEYS), mode="before")
     @classmethod
-    def _bare_channel(cls, value: str) -> str:
-        return value.strip().lstrip("#")
+    def _channel(cls, value: object, info: ValidationInfo) -> object:
+        return channel_value(value, name=info.field_name or "") if isinstance(value, str) else value
 
     @model_validator(mode="after")
     def _default_role_exists(self) -> CommunityConfig:
@@ -100,12 +127,48 @@ def default_values() -> dict[str, Any]:
     return tomllib.loads(text)
 
 
+@cache
+def _timezones() -> dict[str, str]:
+    zones = {zone.lower(): zone for zone in zoneinfo.available_timezones()}
+    return {**zones, "utc": "UTC"}
+
+
+def canonical_timezone(text: str) -> str | None:
+    """An IANA zone as spelled in the database ("europe/paris" → "Europe/Paris"), or None."""
+    return _timezones().get(text.strip().lower())
+
+
 def build_config(overrides: dict[str, str]) -> CommunityConfig:
     """Defaults with a community's stored overrides (dotted key → JSON value) on top."""
+    try:
+        return _validated(overrides)
+    except (ValidationError, ValueError, TypeError, AttributeError):
+        if not overrides:
+            raise  # the defaults themselves are wrong: start-up says so
+    # A value stored before a rule got stricter (or for a role that is gone) must not lock the
+    # community out: it is skipped, not deleted, and the rest still apply.
+    kept: dict[str, str] = {}
+    for key, encoded in overrides.items():
+        try:
+            _validated({**kept, key: encoded})
+        except (ValidationError, ValueError, TypeError, AttributeError):
+            log.warning("ignoring the stored setting %s: it no longer fits the rules", key)
+        else:
+            kept[key] = encoded
+    return _validated(kept)
+
+
+def _validated(overrides: dict[str, str]) -> CommunityConfig:
     values = json.loads(json.dumps(default_values()))  # a deep copy, so defaults stay intact
     for key, encoded in overrides.items():
         _assign(values, key.split("."), json.loads(encoded))
     return CommunityConfig.model_validate(values)
+
+
+@cache
+def default_config() -> CommunityConfig:
+    """The shipped defaults as a community's values, before any override."""
+    return build_config({})
 
 
 def settable_keys(config: CommunityConfig) -> list[str]:
@@ -119,33 +182,126 @@ def settable_keys(config: CommunityConfig) -> list[str]:
     return keys
 
 
+def setting_key(config: CommunityConfig, typed: str) -> str:
+    """The settable key a moderator typed, or a SettingError offering the closest ones."""
+    key = typed.strip().lower()
+    keys = settable_keys(config)
+    if key in keys:
+        return key
+    close = difflib.get_close_matches(key, keys, n=3, cutoff=0.6)
+    named = f"`{key}`" if _PLAIN_KEY.fullmatch(key) else f"“{GIVEN}”"
+    hint = f" Did you mean {' or '.join(f'`{k}`' for k in close)}?" if close else ""
+    raise SettingError(
+        f"There is no setting {named}.{hint} See every setting with /config show.", typed
+    )
+
+
+def needs_admin(key: str, *, old: object = None, new: object = None) -> bool:
+    """Whether changing `key` from `old` to `new` can change who has moderator standing."""
+    if key == "default_role":
+        return MODERATOR_ROLE in (old, new)
+    return any(key == k or (k.endswith(".") and key.startswith(k)) for k in STANDING_KEYS)
+
+
+def admin_reason(key: str, *, new: object = None, verb: str = "change") -> str:
+    """Why a moderator may not change a standing setting, in a sentence."""
+    target = f" to {MODERATOR_ROLE}" if key == "default_role" and new == MODERATOR_ROLE else ""
+    return f"Only admins can {verb} `{key}`{target}: it decides who moderates."
+
+
 def parse_override(config: CommunityConfig, key: str, raw: str) -> tuple[str, str]:
     """Check a `/config set` value; return the key and the JSON to store, or say what's allowed."""
-    key = key.strip().lower()
-    if key not in settable_keys(config):
-        raise UserError(
-            f"There is no setting `{key}`. You can set: {', '.join(settable_keys(config))}."
-        )
-    value: Any = raw.strip()
-    current = lookup(config, key)
-    if isinstance(current, list):
-        value = [part.strip() for part in raw.split(";") if part.strip()]
-    elif isinstance(current, bool):
-        if value.lower() not in ("true", "false", "yes", "no", "on", "off"):
-            raise UserError(f"`{key}` takes yes or no, not “{raw[:40]}”.")
-        value = value.lower() in ("true", "yes", "on")
-    elif isinstance(current, int):
-        if not value.lstrip("-").isdigit():
-            raise UserError(f"`{key}` takes a whole number, not “{raw[:40]}”.")
-        value = int(value)
+    key = setting_key(config, key)
+    value = _typed(config, key, raw)
     values = config.model_dump()
     _assign(values, key.split("."), value)
     try:
         checked = CommunityConfig.model_validate(values)
     except ValidationError as error:
-        reason = error.errors()[0]["msg"].removeprefix("Value error, ")
-        raise UserError(f"`{key}` can't be “{raw[:60]}”: {reason}.") from None
+        raise SettingError(_worded(key, error.errors()[0]), raw) from None
     return key, json.dumps(lookup(checked, key))  # stored as validated: "#intros" → "intros"
+
+
+def _typed(config: CommunityConfig, key: str, raw: str) -> Any:
+    """The typed value for a key, read by the rule of its kind."""
+    current = lookup(config, key)
+    text = _printable(raw).strip()
+    try:
+        if isinstance(current, list):
+            return [part.strip() for part in text.split(";") if part.strip()]
+        if isinstance(current, bool):
+            return yes_no(text, name=key)
+        if isinstance(current, int):
+            low, high = _bounds(key)
+            return whole_number(text, name=key, low=low, high=high)
+        if key in CHANNEL_KEYS:
+            return channel_value(text, name=key)
+    except ValueRuleError as error:
+        raise SettingError(f"{error}, not “{GIVEN}”.", raw) from None
+    if key == "timezone":
+        zone = canonical_timezone(text)
+        if zone is None:
+            raise SettingError(f"`timezone` takes {_TIMEZONE_HINT}, not “{GIVEN}”.", raw)
+        return zone
+    if key == "default_role":
+        role = text.lower()
+        if role not in config.roles:
+            roles = ", ".join(config.roles)
+            raise SettingError(f"`default_role` takes one of {roles}, not “{GIVEN}”.", raw)
+        return role
+    if key.startswith("badges.") and key.endswith(".rule"):
+        try:
+            parse_rule(text)
+        except RuleError as error:
+            quoted = "" if error.given is None else f", not “{GIVEN}”"
+            raise SettingError(f"`{key}`: {error.problem}{quoted}.", error.given) from None
+    return text
+
+
+def _printable(text: str) -> str:
+    """Text without control characters or bidi overrides, which hide or reverse what is shown."""
+    text = unicodedata.normalize("NFC", text)
+    return "".join(ch for ch in text if ch in "\n\t" or not _hidden(ch))
+
+
+def _hidden(ch: str) -> bool:
+    return (
+        unicodedata.category(ch) == "Cc" or "\u202a" <= ch <= "\u202e" or "\u2066" <= ch <= "\u2069"
+    )
+
+
+def _bounds(key: str) -> tuple[int | None, int | None]:
+    """The whole-number range declared on a field (`ge`/`le`), so the rule lives in one place."""
+    low = high = None
+    for constraint in CommunityConfig.model_fields[key].metadata:
+        if isinstance(constraint, Ge):
+            low = int(constraint.ge)  # type: ignore[call-overload]
+        elif isinstance(constraint, Le):
+            high = int(constraint.le)  # type: ignore[call-overload]
+    return low, high
+
+
+def _worded(key: str, error: ErrorDetails) -> str:
+    """Pydantic's complaint about one setting, said in plain words that name the setting."""
+    kind, ctx = error["type"], error.get("ctx") or {}
+    one = "Each item of " if any(isinstance(part, int) for part in error["loc"]) else ""
+    if kind == "string_too_short" and ctx.get("min_length") == 1:
+        return f"{one}`{key}` can't be empty; /config reset {key} puts back the default."
+    if kind == "string_too_short":
+        return f"{one}`{key}` takes at least {ctx.get('min_length')} characters."
+    given = error.get("input")
+    size = f"; that was {len(given)}" if isinstance(given, str | list) else ""
+    if kind == "string_too_long":
+        return f"{one}`{key}` takes at most {ctx.get('max_length')} characters{size}."
+    if kind == "too_long":
+        return f"`{key}` takes at most {ctx.get('max_length')} items, separated with ;{size}."
+    if kind == "too_short":
+        return f"`{key}` takes at least {ctx.get('min_length')} items, separated with ;."
+    if kind == "value_error" and isinstance(ctx.get("error"), RuleError | SettingError):
+        return f"`{key}` can't be “{GIVEN}”."  # their text may quote input: not shown raw
+    if kind == "value_error":
+        return f"`{key}` can't be “{GIVEN}”: {ctx.get('error')}."
+    return f"`{key}` can't be “{GIVEN}”. See what it holds now with /config show."
 
 
 def lookup(config: CommunityConfig, key: str) -> Any:

@@ -6,7 +6,9 @@ import operator
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from functools import cache
+from functools import lru_cache
+
+from config.values import ValueRuleError, whole_number
 
 # Every metric a rule may name; `role` compares text, the others whole numbers.
 NUMERIC_METRICS = (
@@ -29,13 +31,24 @@ _OPERATORS: dict[str, Callable[[object, object], bool]] = {
     "==": operator.eq,
     "!=": operator.ne,
 }
+# Any signed run of digits reads as a number here, so a bad one is refused with the range.
 _CLAUSE = re.compile(
     r"""^\s*(?P<metric>[a-z_]+)\s*(?P<op>>=|<=|==|!=|>|<)\s*
-        (?:(?P<number>-?\d+)|"(?P<dq>[^"]*)"|'(?P<sq>[^']*)')\s*$""",
+        (?:(?P<number>[+-]?[0-9]+)|"(?P<dq>[^"]*)"|'(?P<sq>[^']*)')\s*$""",
     re.VERBOSE,
 )
+THRESHOLD_LOW, THRESHOLD_HIGH = 0, 1_000_000
 
 Metrics = Mapping[str, int | str]
+
+
+class RuleError(ValueError):
+    """A rule that does not parse: what is wrong, and the part of the rule it is about."""
+
+    def __init__(self, problem: str, given: str | None = None) -> None:
+        super().__init__(problem if given is None else f"{problem}, not “{given}”")
+        self.problem = problem  # never contains the rule's text, so it is safe to show as is
+        self.given = given
 
 
 @dataclass(frozen=True)
@@ -76,28 +89,39 @@ class Rule:
         return {clause.metric for clause in self.clauses}
 
 
-@cache
+@lru_cache(maxsize=512)  # bounded: rules typed in chat are parsed too, not only stored ones
 def parse_rule(text: str) -> Rule:
-    """Parse a rule, or raise ValueError saying what is wrong and what is allowed."""
+    """Parse a rule, or raise RuleError saying what is wrong and what is allowed."""
     parts = re.split(r"\s+and\s+", text.strip())
     if not text.strip():
-        raise ValueError("a rule can't be empty")
+        raise RuleError("a rule can't be empty")
     return Rule(text.strip(), tuple(_clause(part) for part in parts))
 
 
 def _clause(part: str) -> Clause:
     match = _CLAUSE.match(part)
     if match is None:
-        raise ValueError(
-            f'“{part}” is not a comparison like `kudos_received >= 10` or `role == "leader"`'
+        raise RuleError(
+            'each part of a rule is a comparison like `kudos_received >= 10` or `role == "leader"`',
+            part.strip(),
         )
     metric, op = match["metric"], match["op"]
     if metric not in METRICS:
-        raise ValueError(f"unknown metric `{metric}`; the metrics are: {', '.join(METRICS)}")
+        raise RuleError(f"unknown metric; the metrics are: {', '.join(METRICS)}", metric)
     if match["number"] is not None:
         if metric in TEXT_METRICS:
-            raise ValueError(f'`{metric}` compares with text in quotes, like {metric} == "leader"')
-        return Clause(metric, op, int(match["number"]))
+            raise RuleError(f'`{metric}` compares with text in quotes, like {metric} == "leader"')
+        return Clause(metric, op, _threshold(match["number"]))
     if metric not in TEXT_METRICS or op not in ("==", "!="):
-        raise ValueError(f"`{metric}` compares with a whole number, like {metric} >= 3")
+        raise RuleError(f"`{metric}` compares with a whole number, like {metric} >= 3")
     return Clause(metric, op, match["dq"] if match["dq"] is not None else match["sq"])
+
+
+def _threshold(text: str) -> int:
+    try:
+        return whole_number(text, name="threshold", low=THRESHOLD_LOW, high=THRESHOLD_HIGH)
+    except ValueRuleError:
+        raise RuleError(
+            f"a rule compares with whole numbers from {THRESHOLD_LOW:,} to {THRESHOLD_HIGH:,}",
+            text,
+        ) from None

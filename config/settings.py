@@ -15,7 +15,7 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
-from bot.errors import ConfigError
+from config.errors import ConfigError
 
 ENV_PREFIX = "COPBOT_"
 # Discord bot tokens are three base64url parts joined by dots; Slack's carry a type prefix.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlmodel import select
+from sqlmodel import delete, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.members import insert_or_ignore
@@ -60,3 +60,11 @@ async def set_override(
         row = SettingRow(community_id=community_id, key=key, value=value)
     row.value, row.updated_by, row.updated_at = value, member_id, now
     session.add(row)
+
+
+async def delete_override(session: AsyncSession, *, community_id: int, key: str) -> bool:
+    """Drop one override, so the default applies again; False when none was stored."""
+    result = await session.exec(
+        delete(SettingRow).where(SettingRow.community_id == community_id, SettingRow.key == key)
+    )
+    return bool(result.rowcount)  # type: ignore[union-attr]

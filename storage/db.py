@@ -14,7 +14,7 @@ from sqlmodel import Session, SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 import storage.models  # noqa: F401  (registers every table on SQLModel.metadata)
-from bot.errors import ConfigError
+from config.errors import ConfigError
 from storage.known import KnownMembers
 
 MIGRATIONS = Path(__file__).parent / "migrations"

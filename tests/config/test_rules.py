@@ -6,10 +6,10 @@ import copy
 
 import pytest
 
-from bot.errors import ConfigError
 from bot.runtime import check_defaults
 from config import community
-from config.rules import parse_rule
+from config.errors import ConfigError, SettingError
+from config.rules import RuleError, parse_rule
 
 METRICS = {
     "intros": 1,
@@ -41,9 +41,12 @@ def test_progress_toward_each_threshold() -> None:
     ("text", "message"),
     [
         ("", "can't be empty"),
-        ("karma >= 3", "unknown metric `karma`"),
-        ("kudos_received => 3", "is not a comparison"),
-        ("kudos_received >= 3 or intros >= 1", "is not a comparison"),
+        ("karma >= 3", "unknown metric; the metrics are: intros, .*, not “karma”"),
+        ("kudos_received => 3", "is a comparison like"),
+        ("kudos_received >= 3 or intros >= 1", "is a comparison like"),
+        ("intros >= -5", "whole numbers from 0 to 1,000,000, not “-5”"),
+        ("intros >= " + "9" * 30, "whole numbers from 0 to 1,000,000"),
+        ("intros >= ٣", "is a comparison like"),
         ("role >= 3", "compares with text"),
         ('intros == "one"', "compares with a whole number"),
         ('role > "leader"', "compares with a whole number"),
@@ -60,7 +63,7 @@ def test_a_bad_rule_in_the_defaults_stops_start_up_naming_the_badge(
     broken = copy.deepcopy(community.default_values())
     broken["badges"]["appreciated"]["rule"] = "karma >= 10"
     monkeypatch.setattr(community, "default_values", lambda: broken)
-    with pytest.raises(ConfigError, match=r"badges\.appreciated.*unknown metric `karma`"):
+    with pytest.raises(ConfigError, match=r"badges\.appreciated.*unknown metric.*“karma”"):
         check_defaults()
 
 
@@ -76,5 +79,16 @@ def test_a_community_can_change_a_rule_but_not_break_it() -> None:
     config = community.build_config({})
     key, value = community.parse_override(config, "badges.hello.rule", "intros >= 2")
     assert community.build_config({key: value}).badges["hello"].parsed.holds(METRICS) is False
-    with pytest.raises(Exception, match="unknown metric"):
+    with pytest.raises(SettingError, match="unknown metric"):
         community.parse_override(config, "badges.hello.rule", "karma >= 1")
+    with pytest.raises(SettingError, match="is a comparison like") as caught:
+        community.parse_override(config, "badges.hello.rule", "@everyone >= 1")
+    assert "@everyone" not in caught.value.message and caught.value.given == "@everyone >= 1"
+    with pytest.raises(SettingError, match="can't be empty"):
+        community.parse_override(config, "badges.hello.rule", "  ")
+
+
+def test_rule_errors_keep_what_was_typed_apart_from_the_problem() -> None:
+    with pytest.raises(RuleError) as caught:
+        parse_rule("intros >= 1 and karma >= 2")
+    assert caught.value.given == "karma" and "karma" not in caught.value.problem

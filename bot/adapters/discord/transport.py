@@ -33,6 +33,12 @@ class GuildTransport:
             log.debug("nothing to answer outside an interaction: %s", type(item).__name__)
         return True
 
+    async def channel_names(self) -> list[str] | None:
+        """The guild's text channels by name, for settings that name one (None outside a guild)."""
+        if self.guild is None:
+            return None
+        return [channel.name for channel in self.guild.text_channels]
+
     def channel_for(self, wanted: str | None, place: Place) -> discord.abc.Messageable | None:
         """A channel by id or name in this guild; the place's channel or the system channel else."""
         guild = self.guild

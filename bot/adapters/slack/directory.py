@@ -127,6 +127,23 @@ class Channels:
                 await self._load()
         return self._general
 
+    async def names(self) -> list[str] | None:
+        """Every public channel's name, read afresh when a minute old; None when Slack won't say."""
+        # A moderator naming a channel may just have made it, so the list is re-read sooner
+        # than for posting; a failed read means "can't tell", never "no such channel".
+        try:
+            async with self._lock:
+                now = self._clock.now()
+                if self._loaded_at is None or now - self._loaded_at > CHANNEL_RETRY:
+                    await self._load()
+        except SlackApiError as error:
+            log.warning("conversations.list failed: %s", error.response.get("error"))
+            return None
+        except Exception:
+            log.exception("conversations.list failed")
+            return None
+        return list(self._ids)
+
     def forget(self) -> None:
         """Drop the cache (the bot joined a channel, or one was renamed)."""
         self._loaded_at = None

@@ -52,6 +52,10 @@ class SlackTransport:
         assert isinstance(item, ToMember)
         return await self.direct(item.member.external_id, item.reply)
 
+    async def channel_names(self) -> list[str] | None:
+        """The workspace's public channels by name, for settings that name one."""
+        return await self.channels.names()
+
     async def release(self) -> None:
         """Stop holding, and send what was held."""
         self.holding = False

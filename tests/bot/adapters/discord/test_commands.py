@@ -112,9 +112,12 @@ async def test_mass_mentions_in_an_intro_are_suppressed(env: DiscordEnv) -> None
 
 
 async def test_a_reply_longer_than_2000_characters_is_split(env: DiscordEnv) -> None:
+    # An admin: what the moderator role commits to decides who moderates.
+    admins = await env.fake.add_role(env.guild.id, "Admins", permissions=fd.Perm.ADMINISTRATOR)
+    ada = await env.fake.add_member(env.guild.id, "ada", roles=[admins])
     for role in ("member", "contributor", "leader", "moderator"):
         items = "; ".join(f"commitment {n} " + "x" * 80 for n in range(10))
-        await env.slash(env.mod, "config set", key=f"roles.{role}.commitments", value=items)
+        await env.slash(ada, "config set", key=f"roles.{role}.commitments", value=items)
     sent = await env.slash(env.alice, "expectations")
     await env.settle()
     pieces = [env.answer(sent), *sent.followups()]

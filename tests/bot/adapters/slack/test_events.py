@@ -6,6 +6,8 @@ from collections.abc import AsyncIterator
 
 import pytest
 
+from bot.dispatch import Place
+from storage import communities
 from storage.models import MemberRow
 from tests.bot.adapters.slack.harness import BOB, CAROL, GENERAL, MODES, WELCOME, Bot, slack_bot
 
@@ -89,8 +91,19 @@ async def test_member_joined_channel_counts_as_activity(bot: Bot) -> None:
 
 async def test_the_bot_joining_a_channel_refreshes_channel_names(bot: Bot) -> None:
     fake = bot.fake
-    await bot.driver.slash("/config", "set intro_channel newcomers", user_id="U0OWNER")
-    await fake.wait_for(lambda: fake.ephemerals("U0OWNER"))
+    # /config set refuses a channel Slack doesn't list, so the setting is stored as one made
+    # before that check (or before the channel was deleted) would be.
+    place = Place("slack", fake.team_id, fake.team_name)
+    community = await bot.runtime.dispatcher.community(place)
+    async with bot.runtime.db.session() as session, session.begin():
+        await communities.set_override(
+            session,
+            community_id=community.id,
+            key="intro_channel",
+            value='"newcomers"',
+            member_id=None,
+            now=bot.runtime.clock.now(),
+        )
     await bot.driver.slash("/intro", 'about="a" goals="b" interests="c"', user_id=BOB)
     await fake.wait_for(lambda: fake.ephemerals(BOB))
     assert not any(m.channel == "C0NEW" for m in fake.messages)  # no such channel yet
