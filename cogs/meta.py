@@ -8,7 +8,7 @@ from typing import Annotated
 from zoneinfo import ZoneInfo
 
 from bot import render
-from bot.commands import CommandSpec, Level, command
+from bot.commands import CommandSpec, Length, Level, command
 from bot.configstore import ConfigStore
 from bot.context import Context
 from bot.errors import UserError
@@ -92,7 +92,8 @@ class Meta:
         ctx: Context,
         key: Annotated[str, "The setting, like welcome_channel"],
         *,
-        value: Annotated[str, "Its new value (lists: separate with ;)"],
+        # Generous, so an over-long value hears the setting's own rule rather than a length.
+        value: Annotated[str, "Its new value (lists: separate with ;)", Length(max=20_000)],
     ) -> None:
         """Change one of this community's settings."""
         try:
