@@ -90,6 +90,7 @@ def test_bad_input_never_ends_the_playground(db: Path) -> None:
                 "y",
                 "",
                 "/ping",
+                f'/intro about="{"a" * 501}" goals="g" interests="t"',
             ]
         ),
         db,
@@ -102,8 +103,10 @@ def test_bad_input_never_ends_the_playground(db: Path) -> None:
     assert "Usage: :clock +3d" in out
     assert "There is no button to press yet." in out
     assert "Usage: :as NAME" in out
-    assert "**About you** can't be empty" not in out  # Markdown is rendered for the console
-    assert "About you can't be empty. Run /intro again" in out
+    assert "About you is required: type a value" in out  # asked again, not submitted
+    assert "The form was cancelled; nothing was saved." in out  # /ping ended the form
+    assert "**About you** is 501" not in out  # Markdown is rendered for the console
+    assert "About you is 501 characters; keep it to 500." in out
     assert "[only @owner] Pong!" in out
 
 
