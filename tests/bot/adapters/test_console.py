@@ -2,32 +2,11 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[3]
-
-
-def play(script: str, db: Path, *extra: str) -> str:
-    """Run the playground on a script and return what it printed; it must exit 0."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("COPBOT_", "DISCORD", "SLACK"))}
-    result = subprocess.run(
-        [sys.executable, "-m", "bot", "console", "--db", str(db), *extra],
-        input=script,
-        capture_output=True,
-        text=True,
-        cwd=REPO,
-        env=env,
-        timeout=60,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
-    assert "Traceback" not in result.stdout + result.stderr
-    return result.stdout
+from tests.bot.adapters.console_play import play
 
 
 @pytest.fixture
