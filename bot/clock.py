@@ -5,6 +5,15 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
+# The span a moved clock may show: far inside what datetime holds (years 1 to 9999), so
+# that adding a day, a week's schedule or a time zone to any time shown never overflows.
+EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
+LATEST = datetime(9000, 12, 31, 23, 59, tzinfo=UTC)
+
+
+class ClockRangeError(ValueError):
+    """A move would take the clock outside the years it may show."""
+
 
 class Clock(Protocol):
     """Something that tells the time as an aware UTC datetime."""
@@ -41,7 +50,11 @@ class ManualClock:
         return self._real.now() + self._offset
 
     def advance(self, delta: timedelta) -> None:
-        """Move the clock forward (or back, with a negative delta)."""
+        """Move the clock forward (or back, with a negative delta), within the allowed years."""
+        now = self.now()
+        # Compared as spans, so even a delta far past datetime's range cannot overflow here.
+        if not EARLIEST - now <= delta <= LATEST - now:
+            raise ClockRangeError(_RANGE)
         self._offset += delta
         if self._fixed is not None:
             self._fixed += delta
@@ -49,10 +62,15 @@ class ManualClock:
             self._fixed = self._real.now() + self._offset
 
     def set(self, when: datetime) -> None:
-        """Jump to an absolute time."""
+        """Jump to an absolute time, within the allowed years."""
         require_aware(when)
+        if not EARLIEST <= when <= LATEST:
+            raise ClockRangeError(_RANGE)
         self._offset = when - self._real.now()
         self._fixed = when
+
+
+_RANGE = f"the clock stays between {EARLIEST:%Y-%m-%d} and {LATEST:%Y-%m-%d}"
 
 
 def require_aware(when: datetime) -> None:

@@ -3,37 +3,28 @@
 from __future__ import annotations
 
 import asyncio
-import re
+import logging
 import sys
-from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
 from typing import TextIO
 
 from bot import render
+from bot.adapters.console_forms import ask
+from bot.adapters.console_meta import MetaCommands
 from bot.clock import ManualClock
-from bot.commands import Level
+from bot.commands import Event, Level
 from bot.dispatch import Actor, Place
 from bot.reply import Button, Form, FormRequest, Outgoing, ToChannel, ToInvoker, ToMember
 from bot.runtime import Runtime
 from storage import members
 
+log = logging.getLogger(__name__)
+
 PLATFORM = "console"
 COMMUNITY = "playground"
 CHANNEL = "general"
 OWNER = "owner"
-_NAME = re.compile(r"^[A-Za-z0-9_.-]{1,32}$")
-_OFFSET = re.compile(r"^([+-])(\d+)([dhm])$")
-_UNITS = {"d": "days", "h": "hours", "m": "minutes"}
-META_HELP = """Meta-commands:
-  :as NAME        act as NAME            :join NAME   NAME joins the community
-  :leave NAME     NAME leaves            :say TEXT    post a plain message (activity)
-  :mod NAME       make NAME a moderator  :unmod NAME  make NAME a plain member
-  :click N        press button N of the latest message with buttons
-  :clock +3d      move time (+2h, +30m, or 2026-12-01T09:00)
-  :home           your own page (intro, role): what Slack shows in its Home tab
-  :run [JOB]      run a scheduled job now (alone: list jobs)
-  :quit           leave the playground
-Commands start with /: try /help."""
+# Shown when handling a line raised: a bug somewhere, never a user's mistake.
+BUG_NOTE = "That line hit a bug in copbot (the log has the details); nothing more was done."
 
 
 class ConsoleTransport:
@@ -69,42 +60,51 @@ class Console:
         self.runtime = runtime
         self.clock = clock
         self.acting = OWNER
+        self.buttons: tuple[Button, ...] = ()
+        self._buttons_for: str | None = None  # a DM's buttons can only be pressed by its reader
         self._stdin, self._stdout = stdin, stdout
         self._interactive = stdin.isatty()
-        self._buttons: tuple[Button, ...] = ()
-        self._buttons_for: str | None = None  # a DM's buttons can only be pressed by its reader
+        self._pending: str | None = None  # a line that cancelled a form, to run next
         self._place = Place(PLATFORM, COMMUNITY, COMMUNITY, CHANNEL)
+        self._meta = MetaCommands(self)
         # Scheduled jobs print here too, as if the owner were watching.
         runtime.dispatcher.transports[PLATFORM] = lambda place: ConsoleTransport(self, OWNER)
 
     def show(self, where: str, text: str, buttons: tuple[Button, ...] = ()) -> None:
         """Print one block: `[where] text`, then its buttons."""
-        self._stdout.write(f"[{where}] {render.to_plain(text)}\n")
+        # Headers and labels carry names too: the last net applies to them as to the text.
+        self._stdout.write(f"[{render.defuse(where)}] {render.to_plain(text)}\n")
         if buttons:
-            self._buttons = buttons
+            self.buttons = buttons
             self._buttons_for = where.removeprefix("DM @") if where.startswith("DM @") else None
             labels = "  ".join(f"({n}) {b.label}" for n, b in enumerate(buttons, 1))
-            self._stdout.write(f"  {labels}\n")
+            self._stdout.write(f"  {render.defuse(labels)}\n")
         self._stdout.write("\n")
         self._stdout.flush()
 
     def note(self, text: str) -> None:
         """Print a line from the playground itself (not the bot)."""
-        self._stdout.write(f"* {text}\n\n")
+        self._stdout.write(f"* {render.defuse(text)}\n\n")
         self._stdout.flush()
 
     async def run(self) -> int:
         """The read-run-print loop; returns the exit code (0 at end of input)."""
         await self.runtime.dispatcher.community(self._place)
-        await self._ensure_member(OWNER)
+        await self.ensure_member(OWNER)
         if self._interactive:
             self.note("copbot playground: you are @owner. Try /help, or :help for meta-commands.")
         while True:
-            line = await self._read(f"{self.acting}> ")
+            line = self._pending if self._pending is not None else await self._read_next()
+            self._pending = None
             if line is None:
                 return 0
-            if not await self.handle(line.strip()):
-                return 0
+            try:
+                if not await self.handle(line.strip()):
+                    return 0
+            except Exception:
+                # One bad line must not end a session someone is exploring: say so, go on.
+                log.exception("the playground failed on a line")
+                self.note(BUG_NOTE)
 
     async def handle(self, line: str) -> bool:
         """Run one line; False means quit."""
@@ -113,7 +113,7 @@ class Console:
         if line.startswith("/"):
             await self._command(line)
         elif line.startswith(":"):
-            return await self._meta(line)
+            return await self._meta.run(line)
         else:
             self.note(
                 "Commands start with / (try /help) and meta-commands with : (try :help). "
@@ -123,160 +123,49 @@ class Console:
 
     async def _command(self, line: str) -> None:
         transport = ConsoleTransport(self, self.acting)
-        actor = self._actor(self.acting)
+        actor = self.actor(self.acting)
         await self.runtime.dispatcher.run_line(self._place, actor, line, transport)
         await self._fill_forms(transport, actor)
 
-    async def _ask(self, form: Form) -> dict[str, str] | None:
-        self.note(f"{form.title}: one line per field; an empty line keeps the value shown.")
-        values: dict[str, str] = {}
-        for field in form.fields:
-            need = "required" if field.required else "optional"
-            current = f" [{render.clip(field.value, 60)}]" if field.value else ""
-            answer = await self._read(
-                f"  {field.label} ({need}, up to {field.max_length}){current}: "
-            )
-            if answer is None:
-                self.note("The form was left unfinished; nothing was saved.")
-                return None
-            values[field.name] = answer.strip() or field.value
-        return values
-
-    async def _meta(self, line: str) -> bool:
-        verb, _, arg = line[1:].partition(" ")
-        verb, arg = verb.lower(), arg.strip()
-        if verb in ("quit", "exit", "q"):
-            return False
-        handlers: dict[str, Callable[[str], object]] = {
-            "as": self._as,
-            "join": self._join,
-            "leave": self._leave,
-            "say": self._say,
-            "mod": self._mod,
-            "unmod": self._unmod,
-            "click": self._click,
-            "clock": self._clock,
-            "run": self._run_job,
-            "home": self._home,
-            "help": lambda _: self.note(META_HELP),
-        }
-        handler = handlers.get(verb)
-        if handler is None:
-            self.note(f"There is no :{render.clip(verb, 20)}. {META_HELP}")
-            return True
-        result = handler(arg)
-        if asyncio.iscoroutine(result):
-            await result
-        return True
-
-    def _valid_name(self, name: str, usage: str) -> str | None:
-        name = name.lstrip("@")
-        if _NAME.match(name):
-            return name
-        self.note(f"Usage: {usage} (a name of letters, digits, . _ or -, up to 32 characters).")
-        return None
-
-    async def _as(self, arg: str) -> None:
-        name = self._valid_name(arg, ":as NAME")
-        if name:
-            await self._ensure_member(name)
-            self.acting = name
-            self.note(f"You are now @{name}.")
-
-    async def _join(self, arg: str) -> None:
-        name = self._valid_name(arg, ":join NAME")
-        if name:
-            self.note(f"@{name} joins the community.")
-            transport = ConsoleTransport(self, name)
-            await self.runtime.dispatcher.emit(
-                self._place, self._actor(name), "member_joined", transport
-            )
-
-    async def _leave(self, arg: str) -> None:
-        name = self._valid_name(arg, ":leave NAME")
-        if name:
-            transport = ConsoleTransport(self, name)
-            await self.runtime.dispatcher.emit(
-                self._place, self._actor(name), "member_left", transport
-            )
-            self.note(f"@{name} left the community.")
-
-    async def _say(self, arg: str) -> None:
-        if not arg:
-            self.note("Usage: :say TEXT")
-            return
-        await self.runtime.dispatcher.note_message(self._place, self._actor(self.acting))
-        self.note(f"@{self.acting} posted in #{CHANNEL}.")
-
-    async def _mod(self, arg: str, *, role: str | None = "moderator") -> None:
-        name = self._valid_name(arg, ":mod NAME" if role else ":unmod NAME")
-        if name:
-            row = await self._ensure_member(name, role=role or "member")
-            self.note(f"@{row.name} is now {'a moderator' if role else 'a plain member'}.")
-
-    async def _unmod(self, arg: str) -> None:
-        await self._mod(arg, role=None)
-
-    async def _click(self, arg: str) -> None:
-        if not self._buttons:
-            self.note("There is no button to press yet.")
-            return
-        if not arg.isdigit() or not 1 <= int(arg) <= len(self._buttons):
-            self.note(f"Usage: :click N, with N from 1 to {len(self._buttons)}.")
-            return
-        button = self._buttons[int(arg) - 1]
+    async def press(self, button: Button) -> None:
+        """Press a button as whoever may: a DM's reader, or the acting member."""
         presser = self._buttons_for or self.acting
         if presser != self.acting:
             self.note(f"Pressing as @{presser}, whose DM it is.")
         transport = ConsoleTransport(self, presser)
-        actor = self._actor(presser)
+        actor = self.actor(presser)
         await self.runtime.dispatcher.press(self._place, actor, button.custom_id, transport)
         await self._fill_forms(transport, actor)
 
-    async def _fill_forms(self, transport: ConsoleTransport, actor: Actor) -> None:
-        for form in transport.forms:
-            values = await self._ask(form)
-            if values is not None:
-                await self.runtime.dispatcher.submit_form(
-                    self._place, actor, form.command, values, transport
-                )
-
-    def _clock(self, arg: str) -> None:
-        offset = _OFFSET.match(arg)
-        if offset:
-            sign, amount, unit = offset.groups()
-            delta = timedelta(**{_UNITS[unit]: int(amount)})
-            self.clock.advance(delta if sign == "+" else -delta)
-        else:
-            try:
-                when = datetime.fromisoformat(arg)
-            except ValueError:
-                self.note("Usage: :clock +3d, :clock +2h, :clock +30m or :clock 2026-12-01T09:00")
-                return
-            self.clock.set(when if when.tzinfo else when.replace(tzinfo=UTC))
-        self.note(f"The time is now {self.clock.now():%Y-%m-%d %H:%M} UTC.")
-
-    async def _home(self, arg: str) -> None:
-        transport = ConsoleTransport(self, self.acting)
-        actor = self._actor(self.acting)
-        await self.runtime.dispatcher.emit(self._place, actor, "home_opened", transport)
+    async def emit(self, name: str, event: Event) -> None:
+        """A community event about a member: joined, left, or opened their home page."""
+        transport = ConsoleTransport(self, name)
+        actor = self.actor(name)
+        await self.runtime.dispatcher.emit(self._place, actor, event, transport)
         await self._fill_forms(transport, actor)
 
-    async def _run_job(self, arg: str) -> None:
-        jobs = self.runtime.scheduler.jobs
-        if arg not in jobs:
-            listed = "\n".join(f"  {j.name}: {j.help} ({j.when})" for j in jobs.values())
-            prefix = f"There is no job {render.clip(arg, 30)}. " if arg else ""
-            self.note(f"{prefix}Jobs:\n{listed}")
-            return
-        result = await self.runtime.scheduler.run_now(arg)
-        self.note(f"Ran {arg}: {result}.")
+    async def say(self) -> None:
+        """The acting member posts a plain message: only the activity counts."""
+        await self.runtime.dispatcher.note_message(self._place, self.actor(self.acting))
+        self.note(f"@{self.acting} posted in #{CHANNEL}.")
 
-    def _actor(self, name: str) -> Actor:
+    async def _fill_forms(self, transport: ConsoleTransport, actor: Actor) -> None:
+        for form in transport.forms:
+            answers = await ask(form, self._read, self.note)
+            if answers.values is None:
+                self._pending = answers.next_line
+                return  # the rest of the forms go with it: the member moved on
+            await self.runtime.dispatcher.submit_form(
+                self._place, actor, form.command, answers.values, transport
+            )
+
+    def actor(self, name: str) -> Actor:
+        """The platform's view of a console member: only the owner has a level of their own."""
         level = Level.OWNER if name == OWNER else Level.MEMBER
         return Actor(external_id=name, name=name, level=level)
 
-    async def _ensure_member(self, name: str, role: str | None = None) -> members.MemberRow:
+    async def ensure_member(self, name: str, role: str | None = None) -> members.MemberRow:
+        """The member called `name`, created without a join event if new."""
         community = await self.runtime.dispatcher.community(self._place)
         async with self.runtime.db.session() as session, session.begin():
             row = await members.upsert(
@@ -285,6 +174,9 @@ class Console:
             if role is not None:
                 await members.set_role(session, member=row, role=role)
         return row
+
+    async def _read_next(self) -> str | None:
+        return await self._read(f"{self.acting}> ")
 
     async def _read(self, prompt: str) -> str | None:
         return await asyncio.to_thread(self._read_line, prompt)
@@ -303,6 +195,10 @@ async def run_console(runtime: Runtime, clock: ManualClock) -> int:
     """Run the playground on the process's stdin and stdout."""
     if sys.stdin.isatty():
         import readline  # noqa: F401  (line editing and history for input())
+    # Piped input may hold any bytes: an undecodable one becomes U+FFFD, not a crash.
+    for stream in (sys.stdin, sys.stdout):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="replace")  # type: ignore[union-attr]
     console = Console(runtime, clock, stdin=sys.stdin, stdout=sys.stdout)
     runtime.scheduler.start()
     try:

@@ -2,32 +2,11 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[3]
-
-
-def play(script: str, db: Path, *extra: str) -> str:
-    """Run the playground on a script and return what it printed; it must exit 0."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("COPBOT_", "DISCORD", "SLACK"))}
-    result = subprocess.run(
-        [sys.executable, "-m", "bot", "console", "--db", str(db), *extra],
-        input=script,
-        capture_output=True,
-        text=True,
-        cwd=REPO,
-        env=env,
-        timeout=60,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
-    assert "Traceback" not in result.stdout + result.stderr
-    return result.stdout
+from tests.bot.adapters.console_play import play
 
 
 @pytest.fixture
@@ -90,6 +69,7 @@ def test_bad_input_never_ends_the_playground(db: Path) -> None:
                 "y",
                 "",
                 "/ping",
+                f'/intro about="{"a" * 501}" goals="g" interests="t"',
             ]
         ),
         db,
@@ -102,8 +82,10 @@ def test_bad_input_never_ends_the_playground(db: Path) -> None:
     assert "Usage: :clock +3d" in out
     assert "There is no button to press yet." in out
     assert "Usage: :as NAME" in out
-    assert "**About you** can't be empty" not in out  # Markdown is rendered for the console
-    assert "About you can't be empty. Run /intro again" in out
+    assert "About you is required: type a value" in out  # asked again, not submitted
+    assert "The form was cancelled; nothing was saved." in out  # /ping ended the form
+    assert "**About you** is 501" not in out  # Markdown is rendered for the console
+    assert "About you is 501 characters; keep it to 500." in out
     assert "[only @owner] Pong!" in out
 
 
