@@ -167,11 +167,11 @@ async def test_badges_shows_dates_and_progress_toward_the_next(
     await give(runtime, "bob", "ana")
     await people.run("ana", "/badges")
     shown = people.transport.last()
-    assert shown.startswith("**Your badges** (1)\n- 🙏 **First thanks**, 2026-11-02")
+    assert shown.startswith("**Your badges (1)**\n- 🙏 **First thanks**, 2026-11-02")
     assert "- 🌱 **Appreciated**: 7/10 kudos received, 3/5 distinct givers" in shown
     assert shown.index("Appreciated") < shown.index("Valued")  # nearest first
     await people.run("bob", "/badges @ana")
-    assert people.transport.last().startswith("**ana's badges** (1)")
+    assert people.transport.last().startswith("**ana's badges (1)**")
     assert people.transport.to_invoker()[-1].reply.private
 
 

@@ -120,9 +120,9 @@ async def test_directory_pages_and_filters(driver: Driver, clock: ManualClock) -
     await driver.press("viewer", page.reply.buttons[0].custom_id)
     assert "(page 2 of 2)" in driver.transport.answer() and "m00" in driver.transport.answer()
     await driver.run("viewer", "/members ART")
-    assert "6 members interested in **art**" in driver.transport.answer()
+    assert "**6 members interested in art**" in driver.transport.answer()
     await driver.run("viewer", "/members knitting")
-    assert "Nobody lists **knitting**" in driver.transport.answer()
+    assert "Nobody lists “knitting”" in driver.transport.answer()
     assert "oer" in driver.transport.answer()
 
 

@@ -71,7 +71,10 @@ async def test_the_daily_allowance_and_its_reset(people: Driver, clock: ManualCl
     assert "You can thank 2 more today" in people.transport.answer()
     clock.advance(timedelta(seconds=61))  # past the command cooldown, not the day
     assert (await people.run("ana", "/kudos @eve @fay for the notes")).ok
-    assert people.transport.answer() == "Thanks sent! You can thank 0 more people today."
+    assert people.transport.answer() == (
+        "Thanks sent! That was your last one for today; your allowance resets at midnight "
+        "(in 14 h 58 min)."
+    )
     clock.advance(timedelta(seconds=61))
     await people.run("ana", "/kudos @hal for more")
     assert "the daily allowance. It resets at midnight (14 h 57 min from now)" in (
@@ -96,10 +99,12 @@ async def test_midnight_is_in_the_community_time_zone(people: Driver, clock: Man
     assert (await people.run("ana", "/kudos @bob for the coffee")).ok
 
 
-async def test_moderator_spotlights_are_marked_and_outside_the_allowance(people: Driver) -> None:
-    await people.run("mod", "/kudos @bob @cy @dee @eve @fay for running the event", Level.MODERATOR)
+async def test_spotlights_are_marked_and_outside_the_allowance(people: Driver) -> None:
+    line = "/spotlight @bob @cy @dee @eve @fay for running the event"
+    assert (await people.run("mod", line, Level.MODERATOR)).ok
     post = next(i for i in people.transport.sent if isinstance(i, ToChannel))
     assert post.reply.text.startswith("⭐ **Spotlight** from **mod**")
+    assert post.reply.buttons[0].label == "+1"
     assert "don't use your daily allowance" in people.transport.answer()
     await people.run("ana", "/kudos history @bob")
     assert "⭐ from **mod**: for running the event" in people.transport.answer()
