@@ -138,7 +138,12 @@ class Intro:
             ctx.reply(f"**{shown_name(who)}** has no intro yet. Write one with /intro.")
             return
         count = plural(shown.total, "version")
-        lines = [shown.heading(f"How {shown_name(who)}'s intro evolved: {count}, newest first")]
+        whose = (
+            f"Intro history of {shown_name(who)}"
+            if who.left
+            else f"How {render.name(who)}'s intro evolved"
+        )
+        lines = [shown.heading(f"{whose}: {count}, newest first")]
         for version in versions:
             marker = " (current)" if version.is_current else ""
             lines.append(

@@ -100,7 +100,9 @@ class Badges:
         held = await badges.awards_of(ctx.session, community_id=ctx.community.id, member_id=who.id)
         shown, rows = await page_of(ctx, fetch_list(held), page)
         own = who.id == ctx.author.id
-        whose = "Your badges" if own else f"{shown_name(who)}'s badges"
+        whose = "Your badges" if own else f"{render.name(who)}'s badges"
+        if who.left:
+            whose = f"Badges of {shown_name(who)}"
         lines = [shown.heading(f"{whose} ({len(held)})")]
         for row in rows:
             granted = " (granted by a moderator)" if row.granted_by is not None else ""
