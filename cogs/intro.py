@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Annotated
 
 from bot import render
-from bot.commands import Member, Suggest, action, command, listener
+from bot.commands import IncludeLeft, Member, Suggest, action, command, listener
 from bot.context import Context
 from bot.errors import UserError
+from bot.paging import split_key
 from bot.reply import Button, Field, Form
+from cogs.common import local_date, member_of, page_of, plural, reply_page, shown_name
 from storage import intros
-from storage.models import IntroRow
+from storage.models import IntroRow, MemberRow
 
 MAX_INTERESTS = 10
 MAX_TAG_LENGTH = 40
@@ -109,24 +112,46 @@ class Intro:
     async def intro_history(
         self,
         ctx: Context,
-        member: Annotated[Member | None, "Whose history (yours if empty)"] = None,
+        member: Annotated[Member | None, "Whose history (yours if empty)", IncludeLeft()] = None,
     ) -> None:
         """List the earlier versions of an intro, to see how goals evolved."""
-        who = member or ctx.author
-        versions = await intros.history(
-            ctx.session, community_id=ctx.community.id, member_id=who.id
-        )
-        if not versions:
-            ctx.reply(f"**{render.name(who)}** has no intro yet. Write one with /intro.")
+        await self._history(ctx, member or ctx.author, page=1)
+
+    @action("intro_history")
+    async def intro_history_page(self, ctx: Context, arg: str) -> None:
+        """Another page of an intro's versions."""
+        key, page = split_key(arg)
+        await self._history(ctx, await member_of(ctx, key, "/intro history"), page=page)
+
+    async def _history(self, ctx: Context, who: Member, *, page: int) -> None:
+        async def fetch(offset: int, limit: int) -> tuple[int, Sequence[IntroRow]]:
+            return await intros.history(
+                ctx.session,
+                community_id=ctx.community.id,
+                member_id=who.id,
+                offset=offset,
+                limit=limit,
+            )
+
+        shown, versions = await page_of(ctx, fetch, page)
+        if shown.total == 0:
+            ctx.reply(f"**{shown_name(who)}** has no intro yet. Write one with /intro.")
             return
-        lines = [f"**How {render.name(who)}'s intro evolved** ({len(versions)} versions)"]
+        count = plural(shown.total, "version")
+        whose = (
+            f"Intro history of {shown_name(who)}"
+            if who.left
+            else f"How {render.name(who)}'s intro evolved"
+        )
+        lines = [shown.heading(f"{whose}: {count}, newest first")]
         for version in versions:
             marker = " (current)" if version.is_current else ""
             lines.append(
-                f"- {version.created_at:%Y-%m-%d}{marker}: goals: {render.safe(version.goals)}; "
+                f"- {local_date(ctx, version.created_at)}{marker}: "
+                f"goals: {render.safe(version.goals)}; "
                 f"interests: {render.safe(version.interests)}"
             )
-        ctx.reply(render.clip("\n".join(lines), 1900))
+        reply_page(ctx, shown, lines, action="intro_history", key=str(who.id))
 
     @command("members", private=True)
     async def members(
@@ -150,36 +175,38 @@ class Intro:
     @action("members_page")
     async def members_page(self, ctx: Context, arg: str) -> None:
         """Show another page of the directory."""
-        page, _, interest = arg.partition(":")
-        await self._directory(ctx, interest or None, page=int(page) if page.isdigit() else 1)
+        interest, page = split_key(arg)
+        await self._directory(ctx, interest or None, page=page)
 
     async def _directory(self, ctx: Context, interest: str | None, *, page: int) -> None:
         tag = _normalise_tag(interest) if interest else None
-        size = ctx.config.page_size
-        total, rows = await intros.directory(
-            ctx.session,
-            community_id=ctx.community.id,
-            interest=tag,
-            offset=(page - 1) * size,
-            limit=size,
-        )
-        if total == 0:
+
+        async def fetch(
+            offset: int, limit: int
+        ) -> tuple[int, Sequence[tuple[MemberRow, IntroRow]]]:
+            if tag is not None and len(tag) > MAX_TAG_LENGTH:
+                return 0, []  # nobody can hold a tag that long
+            return await intros.directory(
+                ctx.session,
+                community_id=ctx.community.id,
+                interest=tag,
+                offset=offset,
+                limit=limit,
+            )
+
+        shown, rows = await page_of(ctx, fetch, page)
+        if shown.total == 0:
             await self._empty_directory(ctx, tag)
             return
-        pages = (total + size - 1) // size
-        about = f" interested in **{render.safe(tag)}**" if tag else " who introduced themselves"
-        noun = "member" if total == 1 else "members"
-        lines = [f"**{total} {noun}{about}** (page {page} of {pages})"]
+        about = f" interested in {render.echo(tag)}" if tag else " who introduced themselves"
+        lines = [shown.heading(f"{plural(shown.total, 'member')}{about}")]
         for member, intro in rows:
             summary = render.clip(intro.about.replace("\n", " "), 90)
             lines.append(
                 f"- **{render.safe(member.name)}** ({render.safe(intro.interests)}): "
                 f"{render.safe(summary)}"
             )
-        buttons = ()
-        if page < pages:
-            buttons = (Button("Next page", "members_page", f"{page + 1}:{tag or ''}"),)
-        ctx.reply("\n".join(lines), buttons=buttons, private=True)
+        reply_page(ctx, shown, lines, action="members_page", key=tag or "")
 
     async def _empty_directory(self, ctx: Context, tag: str | None) -> None:
         if tag is None:
@@ -188,7 +215,7 @@ class Intro:
         popular = await intros.popular_interests(ctx.session, community_id=ctx.community.id)
         known = ", ".join(render.safe(name) for name, _ in popular)
         hint = f" Interests members share: {known}." if known else ""
-        ctx.reply(f"Nobody lists **{render.safe(tag)}** as an interest yet.{hint}")
+        ctx.reply(f"Nobody lists “{render.echo(tag)}” as an interest yet.{hint}")
 
     @action("intro_open")
     async def intro_open(self, ctx: Context, arg: str) -> None:
@@ -209,7 +236,7 @@ class Intro:
             )
             return
         card = intro_card(ctx.author, current).split("\n", 1)[1]  # without the "👋 …" line
-        edited = f"{current.created_at:%Y-%m-%d}"
+        edited = local_date(ctx, current.created_at)
         ctx.reply(
             f"**Your intro** (last updated {edited})\n{card}",
             buttons=(Button("Update my intro", "intro_open"),),
@@ -256,7 +283,7 @@ def normalise_interests(text: str) -> tuple[str, ...]:
     if too_long:
         raise UserError(
             f"Keep each interest to {MAX_TAG_LENGTH} characters "
-            f"(“{render.safe(too_long[:20])}…” is longer). Separate them with commas.",
+            f"(“{render.echo(too_long, 20)}” is longer). Separate them with commas.",
             field="interests",
         )
     return unique

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Annotated
 
 from bot import render
-from bot.commands import Level, Member, Suggest, command, listener
+from bot.binding import role_level
+from bot.commands import Level, Member, Suggest, action, command, listener
 from bot.context import Context
 from bot.errors import UserError
+from bot.paging import split_key
+from cogs.common import page_of, reply_page
 from config.community import CommunityConfig, RoleInfo
 from storage import members
 from storage.models import MemberRow
-
-LIST_LIMIT = 40  # names shown per role before "and N more", to stay inside message limits
 
 
 class Roles:
@@ -37,10 +39,13 @@ class Roles:
         member: Annotated[Member, "Whose role to change"],
         role: Annotated[str, "The new role", Suggest("role_names")],
     ) -> None:
-        """Change a member's role and announce it."""
+        """Change a member's role: a promotion is celebrated, any other change told quietly."""
         name = _known_role(ctx.config, role)
-        touches_moderators = "moderator" in (name, member.role)
-        if touches_moderators and ctx.author.level < Level.ADMIN:
+        if member.id == ctx.author.id and ctx.author.level < Level.ADMIN:
+            # Nobody raises their own standing; a moderator asks an admin instead.
+            raise UserError("You can't change your own role. Ask an admin if it should change.")
+        moderates = max(role_level(name), role_level(member.role)) >= Level.MODERATOR
+        if moderates and ctx.author.level < Level.ADMIN:
             raise UserError("Only admins can make or unmake moderators.")
         if member.is_bot:
             raise UserError("Bots don't hold community roles.")
@@ -50,11 +55,24 @@ class Roles:
         assert row is not None
         await members.set_role(ctx.session, member=row, role=name)
         meaning = render.trusted(ctx.config.roles[name].meaning)
-        ctx.post(
-            ctx.config.announce_channel or None,
-            f"🎉 {render.mention(member)} is now a **{render.safe(name)}**: {meaning}",
+        if _is_promotion(ctx.config, member.role, name):
+            ctx.post(
+                ctx.config.announce_channel or None,
+                f"🎉 {render.mention(member)} is now a **{render.safe(name)}**: {meaning}",
+            )
+            told = "and it is announced"
+        else:
+            # A step back is nobody else's business: the member hears it privately and kindly.
+            ctx.dm(
+                member,
+                f"Your role in {render.safe(ctx.community.name)} is now "
+                f"**{render.safe(name)}**: {meaning}\n"
+                "Thank you for all you've done here. Questions? Any moderator is glad to talk.",
+            )
+            told = "not announced; they were told privately"
+        ctx.reply(
+            f"Done: {render.name(member)} is now a {render.safe(name)} ({told}).", private=True
         )
-        ctx.reply(f"Done: {render.name(member)} is now a {render.safe(name)}.", private=True)
 
     @command("role list", private=True)
     async def role_list(
@@ -64,16 +82,41 @@ class Roles:
     ) -> None:
         """Show who holds which role, so the community's leaders are visible."""
         name = _known_role(ctx.config, role) if role else None
-        rows = await members.by_role(ctx.session, community_id=ctx.community.id, role=name)
+        await self._list(ctx, name, page=1)
+
+    @action("role_list")
+    async def role_list_page(self, ctx: Context, arg: str) -> None:
+        """Another page of who holds which role."""
+        key, page = split_key(arg)
+        if key and key not in ctx.config.roles:
+            raise UserError("That list has expired: run /role list again.")
+        await self._list(ctx, key or None, page=page)
+
+    async def _list(self, ctx: Context, role: str | None, *, page: int) -> None:
+        community_id = ctx.community.id
+
+        async def fetch(offset: int, limit: int) -> tuple[int, Sequence[MemberRow]]:
+            return await members.holders_page(
+                ctx.session,
+                community_id=community_id,
+                role=role,
+                order=list(ctx.config.roles),
+                offset=offset,
+                limit=limit,
+            )
+
+        shown, rows = await page_of(ctx, fetch, page)
+        if shown.total == 0:
+            ctx.reply(f"Nobody is a {render.safe(role or 'member')} yet.")
+            return
+        held = await members.role_counts(ctx.session, community_id=community_id)
         by_role: dict[str, list[MemberRow]] = {}
         for row in rows:
             by_role.setdefault(row.role, []).append(row)
-        order = [name] if name else [r for r in ctx.config.roles if r in by_role]
-        order += sorted(r for r in by_role if r not in order and name is None)
-        if not any(by_role.get(r) for r in order):
-            ctx.reply(f"Nobody is a {render.safe(name or 'member')} yet.")
-            return
-        ctx.reply("\n".join(_role_line(r, by_role.get(r, [])) for r in order))
+        title = f"Who is a {role}" if role else "Who holds which role"
+        lines = [shown.heading(render.safe(title))]
+        lines += [_role_line(r, holders, held.get(r, 0)) for r, holders in by_role.items()]
+        reply_page(ctx, shown, lines, action="role_list", key=role or "")
 
     async def role_names(self, ctx: Context, typed: str) -> list[str]:
         """The community's roles that start with what was typed."""
@@ -97,15 +140,20 @@ def describe_role(name: str, role: RoleInfo) -> str:
     return "\n".join(lines)
 
 
-def _role_line(role: str, holders: list[MemberRow]) -> str:
-    names = ", ".join(render.safe(row.name) for row in holders[:LIST_LIMIT])
-    more = f" and {len(holders) - LIST_LIMIT} more" if len(holders) > LIST_LIMIT else ""
-    return f"**{render.safe(role.capitalize())}** ({len(holders)}): {names}{more}"
+def _role_line(role: str, holders: list[MemberRow], total: int) -> str:
+    names = ", ".join(render.safe(row.name) for row in holders)
+    return f"**{render.safe(role.capitalize())}** ({total}): {names}"
+
+
+def _is_promotion(config: CommunityConfig, old: str, new: str) -> bool:
+    """Whether a role comes later in the community's order (a role it no longer lists: yes)."""
+    order = list(config.roles)
+    return old not in order or order.index(new) > order.index(old)
 
 
 def _known_role(config: CommunityConfig, role: str) -> str:
     name = role.strip().lower()
     if name not in config.roles:
         allowed = ", ".join(config.roles)
-        raise UserError(f"There is no role “{render.safe(role[:30])}”. The roles are: {allowed}.")
+        raise UserError(f"There is no role “{render.echo(role)}”. The roles are: {allowed}.")
     return name

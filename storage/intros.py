@@ -83,16 +83,19 @@ async def current(session: AsyncSession, *, community_id: int, member_id: int) -
 
 
 async def history(
-    session: AsyncSession, *, community_id: int, member_id: int, limit: int = 25
-) -> Sequence[IntroRow]:
-    """Every version of a member's intro, newest first."""
+    session: AsyncSession, *, community_id: int, member_id: int, offset: int = 0, limit: int = 25
+) -> tuple[int, Sequence[IntroRow]]:
+    """How many versions a member's intro has, and a page of them, newest first."""
+    where = (IntroRow.community_id == community_id, IntroRow.member_id == member_id)
+    total = (await session.exec(select(func.count()).select_from(IntroRow).where(*where))).one()
     found = await session.exec(
         select(IntroRow)
-        .where(IntroRow.community_id == community_id, IntroRow.member_id == member_id)
+        .where(*where)
         .order_by(col(IntroRow.created_at).desc(), col(IntroRow.id).desc())
+        .offset(offset)
         .limit(limit)
     )
-    return found.all()
+    return total, found.all()
 
 
 async def directory(

@@ -112,17 +112,23 @@ async def _add_to_tallies(
     )
 
 
+@dataclass(frozen=True)
+class Given:
+    """What a member gave since a moment, split the way the daily limits count it."""
+
+    plain: int  # people thanked with ordinary kudos: what the allowance counts
+    by_receiver: dict[int, int]  # ordinary kudos per person: what the same-person rule counts
+    spotlights: int  # people spotlighted: outside both, under their own cap
+
+
 async def given_since(
     session: AsyncSession, *, community_id: int, giver_id: int, since: datetime
-) -> tuple[int, dict[int, int]]:
-    """Since a moment: how many a member thanked outside spotlights, and how often each one."""
-    # One query for both daily limits: the allowance and the same-recipient rule.
+) -> Given:
+    """Since a moment: how many a member thanked (ordinary and spotlights), and each how often."""
+    # One query for every daily limit: the allowance, the same-person rule, the spotlight cap.
+    plain = func.sum(case((col(KudosRow.spotlight), 0), else_=1))
     found = await session.exec(
-        select(
-            KudosRow.receiver_id,
-            func.count(),
-            func.sum(case((col(KudosRow.spotlight), 0), else_=1)),
-        )
+        select(KudosRow.receiver_id, plain, func.count())
         .where(
             KudosRow.community_id == community_id,
             KudosRow.giver_id == giver_id,
@@ -130,8 +136,12 @@ async def given_since(
         )
         .group_by(KudosRow.receiver_id)
     )
-    rows = found.all()
-    return sum(int(plain or 0) for _, _, plain in rows), {r: n for r, n, _ in rows}
+    rows = [(receiver, int(ordinary or 0), int(every)) for receiver, ordinary, every in found]
+    return Given(
+        plain=sum(ordinary for _, ordinary, _ in rows),
+        by_receiver={receiver: ordinary for receiver, ordinary, _ in rows if ordinary},
+        spotlights=sum(every - ordinary for _, ordinary, every in rows),
+    )
 
 
 async def group_of(
@@ -170,6 +180,7 @@ class Standing:
     member_id: int
     name: str
     count: int
+    left: bool = False  # they left the community; their thanks still count
 
 
 async def leaderboard(
@@ -192,14 +203,15 @@ async def leaderboard(
     )
     total = (await session.exec(select(func.count()).where(*where))).one()
     found = await session.exec(
-        select(KudosTallyRow.member_id, MemberRow.name, count)
+        select(KudosTallyRow.member_id, MemberRow.name, count, MemberRow.left_at)
         .join(MemberRow, col(MemberRow.id) == col(KudosTallyRow.member_id))
         .where(*where)
         .order_by(count.desc(), func.lower(MemberRow.name))
         .offset(offset)
         .limit(limit)
     )
-    return total, [Standing(member, name, n) for member, name, n in found.all()]
+    rows = found.all()
+    return total, [Standing(member, name, n, left is not None) for member, name, n, left in rows]
 
 
 async def tally(
@@ -219,6 +231,7 @@ class Entry:
     reason: str
     spotlight: bool
     at: datetime
+    other_left: bool = False  # the other member has left the community
 
 
 async def history(
@@ -233,7 +246,7 @@ async def history(
         else_=col(KudosRow.receiver_id),
     )
     found = await session.exec(
-        select(KudosRow, KudosGroupRow.reason, MemberRow.name)
+        select(KudosRow, KudosGroupRow.reason, MemberRow.name, MemberRow.left_at)
         .join(KudosGroupRow, col(KudosGroupRow.id) == col(KudosRow.group_id))
         .join(MemberRow, col(MemberRow.id) == other)
         .where(*where)
@@ -242,7 +255,14 @@ async def history(
         .limit(limit)
     )
     entries = [
-        Entry(row.receiver_id == member_id, name, reason, row.spotlight, row.created_at)
-        for row, reason, name in found.all()
+        Entry(
+            row.receiver_id == member_id,
+            name,
+            reason,
+            row.spotlight,
+            row.created_at,
+            gone is not None,
+        )
+        for row, reason, name, gone in found.all()
     ]
     return total, entries

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import case, func
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -113,3 +113,49 @@ async def by_role(
     if role is not None:
         query = query.where(MemberRow.role == role)
     return (await session.exec(query.order_by(MemberRow.role, func.lower(MemberRow.name)))).all()
+
+
+async def holders_page(
+    session: AsyncSession,
+    *,
+    community_id: int,
+    role: str | None,
+    order: Sequence[str],
+    offset: int,
+    limit: int,
+) -> tuple[int, Sequence[MemberRow]]:
+    """Current members (holding `role`, if given) by role in `order`, then name; how many."""
+    where = [
+        MemberRow.community_id == community_id,
+        col(MemberRow.left_at).is_(None),
+        col(MemberRow.is_bot).is_(False),
+    ]
+    if role is not None:
+        where.append(MemberRow.role == role)
+    total = (await session.exec(select(func.count()).select_from(MemberRow).where(*where))).one()
+    # Roles the community no longer lists come after its own, so nobody drops out of sight.
+    rank = case(
+        {name: index for index, name in enumerate(order)}, value=MemberRow.role, else_=len(order)
+    )
+    found = await session.exec(
+        select(MemberRow)
+        .where(*where)
+        .order_by(rank, MemberRow.role, func.lower(MemberRow.name), MemberRow.id)
+        .offset(offset)
+        .limit(limit)
+    )
+    return total, found.all()
+
+
+async def role_counts(session: AsyncSession, *, community_id: int) -> dict[str, int]:
+    """How many current members (not bots) hold each role."""
+    found = await session.exec(
+        select(MemberRow.role, func.count())
+        .where(
+            MemberRow.community_id == community_id,
+            col(MemberRow.left_at).is_(None),
+            col(MemberRow.is_bot).is_(False),
+        )
+        .group_by(MemberRow.role)
+    )
+    return dict(found.all())

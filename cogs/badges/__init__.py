@@ -7,13 +7,15 @@ from typing import TYPE_CHECKING, Annotated
 
 from bot import render
 from bot.binding import as_member
-from bot.commands import Length, Level, Member, Suggest, command, job, listener
+from bot.commands import IncludeLeft, Length, Level, Member, Suggest, action, command, job, listener
 from bot.context import Context
 from bot.errors import UserError
+from bot.paging import Page, split_key
 from cogs.badges import words
-from config.community import CommunityConfig
+from cogs.badges.catalogue import award_earned, known_badge, title, upcoming
+from cogs.common import fetch_list, local_date, member_of, page_of, plural, reply_page, shown_name
+from config.community import BadgeInfo
 from storage import badges
-from storage.badges import Standing
 from storage.models import MemberRow
 
 if TYPE_CHECKING:
@@ -22,8 +24,6 @@ if TYPE_CHECKING:
 GENEROUS_DAYS = 90
 TOP_GIVERS = 10
 NEXT_SHOWN = 3  # badges shown as "next" in /badges, nearest first
-LIST_LIMIT = 40  # holders named per advocate badge before "and N more"
-MESSAGE_LIMIT = 1900  # under Discord's 2,000 characters
 
 
 class Badges:
@@ -38,7 +38,7 @@ class Badges:
         found = await badges.standings(
             ctx.session, community_id=ctx.community.id, member_ids=people, now=ctx.now()
         )
-        for member_id, badge in await _award_earned(ctx, found):
+        for member_id, badge in await award_earned(ctx, found):
             info = ctx.config.badges[badge]
             ctx.post(ctx.config.badge_channel or None, words.earned_line(people[member_id], info))
 
@@ -64,7 +64,7 @@ class Badges:
         found = await badges.standings(
             ctx.session, community_id=ctx.community.id, member_ids=None, now=ctx.now()
         )
-        new = await _award_earned(ctx, found)
+        new = await award_earned(ctx, found)
         if not new:
             return 0
         rows = await badges.rows_of(
@@ -81,43 +81,68 @@ class Badges:
 
     @command("badges", private=True, root_name="show")
     async def badges_show(
-        self, ctx: Context, member: Annotated[Member | None, "Whose badges (yours if empty)"] = None
+        self,
+        ctx: Context,
+        member: Annotated[Member | None, "Whose badges (yours if empty)", IncludeLeft()] = None,
     ) -> None:
         """Show a member's badges, and how close they are to the next ones."""
-        who = member or ctx.author
+        await self._show(ctx, member or ctx.author, page=1)
+
+    @action("badges_show")
+    async def badges_show_page(self, ctx: Context, arg: str) -> None:
+        """Another page of a member's badges."""
+        key, page = split_key(arg)
+        await self._show(ctx, await member_of(ctx, key, "/badges"), page=page)
+
+    async def _show(self, ctx: Context, who: Member, *, page: int) -> None:
         if who.is_bot:
             raise UserError("Bots don't earn badges. Try /badges @member for a person.")
         held = await badges.awards_of(ctx.session, community_id=ctx.community.id, member_id=who.id)
+        shown, rows = await page_of(ctx, fetch_list(held), page)
         own = who.id == ctx.author.id
-        title = "Your badges" if own else f"{render.name(who)}'s badges"
-        lines = [f"**{title}** ({len(held)})"]
-        for row in held:
+        whose = "Your badges" if own else f"{render.name(who)}'s badges"
+        if who.left:
+            whose = f"Badges of {shown_name(who)}"
+        lines = [shown.heading(f"{whose} ({len(held)})")]
+        for row in rows:
             granted = " (granted by a moderator)" if row.granted_by is not None else ""
-            lines.append(f"- {_title(ctx.config, row.badge)}, {row.awarded_at:%Y-%m-%d}{granted}")
+            when = local_date(ctx, row.awarded_at)
+            lines.append(f"- {title(ctx.config, row.badge)}, {when}{granted}")
         if not held:
             lines.append("None yet." if not own else "None yet: see how to earn them below.")
-        upcoming = await _upcoming(ctx, who, limit=NEXT_SHOWN)
-        if upcoming:
-            lines += ["**Next**", *(f"- {line}" for line in upcoming)]
+        ahead = await upcoming(ctx, who, limit=NEXT_SHOWN) if shown.number == 1 else []
+        if ahead:
+            lines += ["**Next**", *(f"- {line}" for line in ahead)]
         lines.append("Every badge and how to earn it: /badges list")
-        ctx.reply(render.clip("\n".join(lines), MESSAGE_LIMIT))
+        reply_page(ctx, shown, lines, action="badges_show", key=str(who.id))
 
     @command("badges list", private=True)
     async def badges_list(self, ctx: Context) -> None:
         """List every badge: what it means, how it is earned, and how many hold it."""
+        await self._catalogue(ctx, page=1)
+
+    @action("badges_list")
+    async def badges_list_page(self, ctx: Context, arg: str) -> None:
+        """Another page of the badge catalogue."""
+        await self._catalogue(ctx, page=split_key(arg)[1])
+
+    async def _catalogue(self, ctx: Context, *, page: int) -> None:
+        if not ctx.config.badges:
+            ctx.reply("**Badges**\nThis community has no badges.", private=True)
+            return
+        catalogue: list[tuple[str, BadgeInfo]] = list(ctx.config.badges.items())
         held = await badges.counts(ctx.session, community_id=ctx.community.id)
-        lines = ["**Badges**"]
-        for badge, info in ctx.config.badges.items():
+        shown, entries = await page_of(ctx, fetch_list(catalogue), page)
+        lines = [shown.heading("Badges")]
+        for badge, info in entries:
             count = held.get(badge, 0)
-            holders = "nobody yet" if count == 0 else f"{count} {_people(count)}"
+            holders = "nobody yet" if count == 0 else plural(count, "member")
             lines.append(
                 f"- {words.badge_title(info)} (`{badge}`): "
                 f"{render.trusted(info.description.rstrip('.'))}. "
                 f"How: {words.rule_words(info.parsed)}. Held by {holders}."
             )
-        if not ctx.config.badges:
-            lines.append("This community has no badges.")
-        ctx.reply(render.clip("\n".join(lines), MESSAGE_LIMIT))
+        reply_page(ctx, shown, lines, action="badges_list")
 
     @command("badge grant", level=Level.MODERATOR, private=True)
     async def badge_grant(
@@ -129,8 +154,14 @@ class Badges:
         reason: Annotated[str, "Why they deserve it (5 to 300 characters)", Length(5, 300)],
     ) -> None:
         """Grant a member a badge and say why (manual badges, or to correct a rule)."""
-        badge_id = _known_badge(ctx.config, badge)
+        badge_id = known_badge(ctx.config, badge)
         info = ctx.config.badges[badge_id]
+        if member.id == ctx.author.id:
+            # Recognition comes from others; a moderator's own badge is another's to give.
+            raise UserError(
+                "You can't grant yourself a badge. If you've earned one, ask another "
+                "moderator: recognition means more coming from someone else."
+            )
         if member.is_bot:
             raise UserError("Bots don't hold badges. Grant it to a person instead.")
         granted = await badges.grant(
@@ -158,13 +189,13 @@ class Badges:
     async def badge_revoke(
         self,
         ctx: Context,
-        member: Annotated[Member, "Who loses the badge"],
+        member: Annotated[Member, "Who loses the badge", IncludeLeft()],
         badge: Annotated[str, "The badge's id or name", Suggest("badge_names")],
         *,
         reason: Annotated[str, "Why it is taken back (5 to 300 characters)", Length(5, 300)],
     ) -> None:
         """Take a badge back from a member and say why."""
-        badge_id = _known_badge(ctx.config, badge)
+        badge_id = known_badge(ctx.config, badge)
         info = ctx.config.badges[badge_id]
         revoked = await badges.revoke(
             ctx.session,
@@ -177,7 +208,7 @@ class Badges:
         )
         if not revoked:
             raise UserError(
-                f"**{render.name(member)}** doesn't hold {words.badge_title(info)}. "
+                f"**{shown_name(member)}** doesn't hold {words.badge_title(info)}. "
                 f"See what they hold with /badges @{render.name(member)}."
             )
         ctx.reply(
@@ -197,28 +228,61 @@ class Badges:
     @command("advocates", private=True)
     async def advocates(self, ctx: Context) -> None:
         """Show the community's advocates and its most generous members, to thank them."""
+        await self._advocates(ctx, page=1)
+
+    @action("advocates")
+    async def advocates_page(self, ctx: Context, arg: str) -> None:
+        """Another page of the community's advocates."""
+        await self._advocates(ctx, page=split_key(arg)[1])
+
+    async def _advocates(self, ctx: Context, *, page: int) -> None:
         marked = [badge for badge, info in ctx.config.badges.items() if info.advocate]
-        held = await badges.holders(ctx.session, community_id=ctx.community.id, badges=marked)
-        by_badge: dict[str, list[MemberRow]] = {}
-        for award, row in held:
-            by_badge.setdefault(award.badge, []).append(row)
-        lines = ["**Advocates**"]
-        for badge in marked:
-            lines.append(f"- {_title(ctx.config, badge)}: {_names(by_badge.get(badge, []))}")
+        community_id = ctx.community.id
+
+        async def fetch(offset: int, limit: int) -> tuple[int, list[tuple[str, MemberRow]]]:
+            return await badges.holders_page(
+                ctx.session, community_id=community_id, badges=marked, offset=offset, limit=limit
+            )
+
+        shown, held = await page_of(ctx, fetch, page)
+        lines = [shown.heading("Advocates"), *await self._advocate_lines(ctx, shown, marked, held)]
+        # With leaderboards off the community chose not to rank members: badges stay, ranks go.
+        if shown.number == 1 and ctx.config.leaderboards:
+            lines += await self._generous(ctx)
+        reply_page(ctx, shown, lines, action="advocates")
+
+    async def _advocate_lines(
+        self, ctx: Context, shown: Page, marked: list[str], held: list[tuple[str, MemberRow]]
+    ) -> list[str]:
         if not marked:
-            lines.append("No badge is marked `advocate = true` in this community's catalogue.")
+            return ["No badge is marked `advocate = true` in this community's catalogue."]
+        by_badge: dict[str, list[MemberRow]] = {}
+        for badge, row in held:
+            by_badge.setdefault(badge, []).append(row)
+        counts = await badges.counts(ctx.session, community_id=ctx.community.id)
+        lines = []
+        for badge in marked:
+            if badge in by_badge:
+                names = ", ".join(render.safe(row.name) for row in by_badge[badge])
+                lines.append(f"- {title(ctx.config, badge)}: {names}")
+            elif shown.number == 1 and not counts.get(badge):
+                nobody = "nobody yet (moderators grant it with /badge grant)"
+                lines.append(f"- {title(ctx.config, badge)}: {nobody}")
+        return lines
+
+    async def _generous(self, ctx: Context) -> list[str]:
         top = await badges.top_givers(
             ctx.session,
             community_id=ctx.community.id,
             since=ctx.now() - timedelta(days=GENEROUS_DAYS),
             limit=TOP_GIVERS,
         )
-        lines += ["", f"**Most generous in the last {GENEROUS_DAYS} days** (kudos given)"]
+        lines = ["", f"**Most generous in the last {GENEROUS_DAYS} days** (kudos given)"]
         for rank, (row, given) in enumerate(top, start=1):
             lines.append(f"{rank}. {render.safe(row.name)}: {given}")
         if not top:
             lines.append(f"Nobody has given kudos in the last {GENEROUS_DAYS} days.")
-        ctx.reply(render.clip("\n".join(lines), MESSAGE_LIMIT))
+        return lines
 
     @listener("home_opened")
     async def home(self, ctx: Context) -> None:
@@ -227,79 +291,9 @@ class Badges:
             ctx.session, community_id=ctx.community.id, member_id=ctx.author.id
         )
         if held:
-            shown = ", ".join(_title(ctx.config, row.badge) for row in held)
+            shown = ", ".join(title(ctx.config, row.badge) for row in held)
             ctx.reply(f"**Your badges**\n{shown}")
             return
-        upcoming = await _upcoming(ctx, ctx.author, limit=1)
-        nearest = f" The nearest: {upcoming[0]}." if upcoming else ""
+        ahead = await upcoming(ctx, ctx.author, limit=1)
+        nearest = f" The nearest: {ahead[0]}." if ahead else ""
         ctx.reply(f"**Your badges**\nNone yet.{nearest} See how to earn each with /badges list.")
-
-
-async def _award_earned(ctx: Context, found: dict[int, Standing]) -> list[tuple[int, str]]:
-    """Award every rule badge these members now satisfy and may still get; what was new."""
-    rules = [(badge, info.parsed) for badge, info in ctx.config.badges.items() if info.parsed]
-    earned = [
-        (member_id, badge, f"rule: {rule.text}")
-        for member_id, standing in found.items()
-        for badge, rule in rules
-        if rule is not None and badge not in standing.settled and rule.holds(standing.metrics)
-    ]
-    # Only what this call inserted comes back: a concurrent command's award is announced once.
-    return await badges.award_many(
-        ctx.session, community_id=ctx.community.id, earned=earned, now=ctx.now()
-    )
-
-
-async def _upcoming(ctx: Context, who: Member, *, limit: int) -> list[str]:
-    """The rule badges a member may still earn, nearest first, with where they stand."""
-    found = await badges.standings(
-        ctx.session, community_id=ctx.community.id, member_ids=[who.id], now=ctx.now()
-    )
-    standing = found.get(who.id)
-    if standing is None:
-        return []
-    ahead = []
-    for badge, info in ctx.config.badges.items():
-        rule = info.parsed
-        if rule is None or badge in standing.settled:
-            continue
-        if rule.holds(standing.metrics):
-            line = "earned: it is awarded at the next daily check"
-        else:
-            line = words.progress_line(rule, standing.metrics)
-        ahead.append(
-            (words.closeness(rule, standing.metrics), f"{words.badge_title(info)}: {line}")
-        )
-    ahead.sort(key=lambda item: -item[0])  # stable: ties keep the catalogue's order
-    return [line for _, line in ahead[:limit]]
-
-
-def _known_badge(config: CommunityConfig, text: str) -> str:
-    """The catalogue id a moderator meant, by id or name, ignoring case."""
-    wanted = " ".join(text.strip().lower().replace("_", " ").split())
-    for badge, info in config.badges.items():
-        if wanted in (badge.replace("_", " "), info.name.strip().lower()):
-            return badge
-    ids = ", ".join(config.badges) or "none"
-    raise UserError(
-        f"There is no badge “{render.safe(text[:30])}”. The badges are: {ids} "
-        "(see them with /badges list)."
-    )
-
-
-def _title(config: CommunityConfig, badge: str) -> str:
-    """A badge's emoji and name, or its id if the catalogue no longer has it."""
-    info = config.badges.get(badge)
-    return words.badge_title(info) if info else f"`{render.safe(badge)}`"
-
-
-def _names(rows: list[MemberRow]) -> str:
-    if not rows:
-        return "nobody yet (moderators grant it with /badge grant)"
-    names = ", ".join(render.safe(row.name) for row in rows[:LIST_LIMIT])
-    more = f" and {len(rows) - LIST_LIMIT} more" if len(rows) > LIST_LIMIT else ""
-    return names + more
-
-
-def _people(count: int) -> str:
-    return "member" if count == 1 else "members"

@@ -106,7 +106,7 @@ def summary(new: dict[str, list[Member]], catalogue: dict[str, BadgeInfo]) -> st
             named.append(piece)
         rest = len(earners) - len(named)
         if not named:
-            line = f"{head}{rest} members"
+            line = f"{head}{rest} {'member' if rest == 1 else 'members'}"
         else:
             line = head + ", ".join(named) + (f" and {rest} more" if rest else "")
         used += len(line) + 1

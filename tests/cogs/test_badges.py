@@ -167,11 +167,11 @@ async def test_badges_shows_dates_and_progress_toward_the_next(
     await give(runtime, "bob", "ana")
     await people.run("ana", "/badges")
     shown = people.transport.last()
-    assert shown.startswith("**Your badges** (1)\n- 🙏 **First thanks**, 2026-11-02")
+    assert shown.startswith("**Your badges (1)**\n- 🙏 **First thanks**, 2026-11-02")
     assert "- 🌱 **Appreciated**: 7/10 kudos received, 3/5 distinct givers" in shown
     assert shown.index("Appreciated") < shown.index("Valued")  # nearest first
     await people.run("bob", "/badges @ana")
-    assert people.transport.last().startswith("**ana's badges** (1)")
+    assert people.transport.last().startswith("**ana's badges (1)**")
     assert people.transport.to_invoker()[-1].reply.private
 
 
@@ -287,3 +287,48 @@ async def test_badge_names_are_suggested_by_id_or_name(people: Driver, runtime: 
     offered = await runtime.dispatcher.suggest(PLACE, actor, spec, "badge", "ENT")
     assert offered == ["mentor"]
     assert "appreciated" in await runtime.dispatcher.suggest(PLACE, actor, spec, "badge", "")
+
+
+async def leave(runtime: Runtime, driver: Driver, name: str) -> None:
+    """A member leaves the community."""
+    await runtime.dispatcher.emit(PLACE, Actor(name, name), "member_left", driver.transport)
+
+
+async def test_moderators_cannot_grant_themselves_a_badge(people: Driver, runtime: Runtime) -> None:
+    outcome = await people.run("mod", "/badge grant @mod mentor I welcome everyone", MOD)
+    assert not outcome.ok
+    assert people.transport.last().startswith("You can't grant yourself a badge.")
+    outcome = await people.run("boss", "/badge grant @boss mentor I welcome all", Level.ADMIN)
+    assert not outcome.ok and await awards(runtime) == []
+    assert (await people.run("boss", "/badge grant @mod mentor Welcomes everyone", Level.ADMIN)).ok
+
+
+async def test_members_who_left_can_be_seen_and_revoked_but_not_granted(
+    people: Driver, runtime: Runtime
+) -> None:
+    await people.run("mod", "/badge grant @ana mentor Runs the mentoring circle", MOD)
+    await leave(runtime, people, "ana")
+    await people.run("bob", "/badges @ana")
+    assert people.transport.last().startswith("**Badges of ana (left) (1)**\n- 🧭 **Mentor**")
+    outcome = await people.run("mod", "/badge grant @ana advocate Spoke at the summit", MOD)
+    assert not outcome.ok and "I can't find @ana" in people.transport.last()
+    assert (await people.run("mod", "/badge revoke @ana mentor Left the programme", MOD)).ok
+    assert await awards(runtime) == []
+
+
+async def test_advocates_without_leaderboards_lists_holders_but_ranks_nobody(
+    people: Driver, runtime: Runtime
+) -> None:
+    await people.run("mod", "/badge grant @bob mentor Welcomes every newcomer", MOD)
+    await give(runtime, "cy", "ana", times=4)
+    await people.run("mod", "/config set leaderboards off", MOD)
+    await people.run("fay", "/advocates")
+    shown = people.transport.last()
+    assert "- 🧭 **Mentor**: bob" in shown
+    assert "Most generous" not in shown and "cy" not in shown
+
+
+async def test_badge_names_typed_back_are_clipped_and_neutralised(people: Driver) -> None:
+    await people.run("mod", "/badge grant @ana **" + "z" * 100 + " For the help", MOD)
+    shown = people.transport.last()
+    assert shown.startswith("There is no badge “\\*\\*zzz") and "z" * 80 not in shown

@@ -120,9 +120,9 @@ async def test_directory_pages_and_filters(driver: Driver, clock: ManualClock) -
     await driver.press("viewer", page.reply.buttons[0].custom_id)
     assert "(page 2 of 2)" in driver.transport.answer() and "m00" in driver.transport.answer()
     await driver.run("viewer", "/members ART")
-    assert "6 members interested in **art**" in driver.transport.answer()
+    assert "**6 members interested in art**" in driver.transport.answer()
     await driver.run("viewer", "/members knitting")
-    assert "Nobody lists **knitting**" in driver.transport.answer()
+    assert "Nobody lists “knitting”" in driver.transport.answer()
     assert "oer" in driver.transport.answer()
 
 
@@ -166,3 +166,39 @@ async def test_home_page_shows_the_intro_or_invites_one(driver: Driver, runtime:
     assert sections[0].startswith("**Your intro** (last updated 2026-11-02)")
     assert "I teach chemistry" in sections[0]
     assert sections[1].startswith("**Your role**\n**Member**")
+
+
+async def test_one_version_is_counted_in_the_singular(driver: Driver) -> None:
+    await driver.run("ann", INTRO)
+    await driver.run("ann", "/intro history")
+    assert driver.transport.answer().startswith(
+        "**How ann's intro evolved: 1 version, newest first**\n- 2026-11-02 (current)"
+    )
+
+
+async def test_the_welcome_greets_once(driver: Driver) -> None:
+    await driver.join("newt")
+    dm = driver.transport.sent[0]
+    assert isinstance(dm, ToMember)
+    first, second = dm.reply.text.split("\n")[:2]
+    assert first == "**Welcome to Testers, newt!**"
+    assert second.startswith("This is a community of practice")
+    assert dm.reply.text.count("Welcome") == 1
+
+
+async def test_the_intro_history_of_someone_who_left(driver: Driver, runtime: Runtime) -> None:
+    from bot.dispatch import Actor
+    from tests.conftest import PLACE
+
+    await driver.run("ann", INTRO)
+    await runtime.dispatcher.emit(PLACE, Actor("ann", "ann"), "member_left", driver.transport)
+    await driver.run("bob", "/intro history @ann")
+    assert driver.transport.answer().startswith("**Intro history of ann (left): 1 version")
+    await driver.run("bob", "/members")
+    assert driver.transport.answer().startswith("Nobody has introduced themselves yet")
+
+
+async def test_interests_typed_back_are_neutralised(driver: Driver) -> None:
+    await driver.run("ann", INTRO)
+    await driver.run("bob", "/members **knit**")
+    assert driver.transport.answer().startswith("Nobody lists “\\*\\*knit\\*\\*” as an interest")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot import render
 from bot.commands import Level
+from bot.reply import ToMember
 from tests.conftest import Driver
 
 
@@ -66,3 +67,48 @@ async def test_bad_role_and_unknown_member(driver: Driver) -> None:
     assert "I can't find @ghost" in driver.transport.last()
     await driver.run("mod", "/role set @mod king", Level.MODERATOR)
     assert "There is no role “king”" in driver.transport.last()
+
+
+async def test_nobody_below_admin_changes_their_own_role(driver: Driver) -> None:
+    await driver.run("mod", "/ping")
+    await driver.run("mod", "/role set @mod leader", Level.MODERATOR)
+    assert driver.transport.last() == (
+        "You can't change your own role. Ask an admin if it should change."
+    )
+    await driver.run("boss", "/role set @mod moderator", Level.ADMIN)
+    await driver.run("mod", "/role set @mod member")  # a moderator by role, not by platform
+    assert driver.transport.last().startswith("You can't change your own role.")
+    assert (await driver.run("boss", "/role set @boss leader", Level.ADMIN)).ok
+
+
+async def test_a_moderator_cannot_unmake_a_moderator(driver: Driver) -> None:
+    await driver.run("bob", "/ping")
+    await driver.run("boss", "/role set @bob moderator", Level.ADMIN)
+    outcome = await driver.run("mod", "/role set @bob leader", Level.MODERATOR)
+    assert not outcome.ok
+    assert driver.transport.last() == "Only admins can make or unmake moderators."
+
+
+async def test_promotions_are_celebrated_and_demotions_told_privately(driver: Driver) -> None:
+    await driver.run("bob", "/ping")
+    await driver.run("mod", "/role set @bob leader", Level.MODERATOR)
+    [post] = driver.transport.posts(None)
+    assert post.reply.text.startswith("🎉 ") and "is now a **leader**" in post.reply.text
+    assert driver.transport.answer() == "Done: bob is now a leader (and it is announced)."
+    driver.transport.clear()
+    await driver.run("mod", "/role set @bob contributor", Level.MODERATOR)
+    assert driver.transport.posts(None) == []
+    [dm] = [item for item in driver.transport.sent if isinstance(item, ToMember)]
+    assert dm.member.name == "bob" and "🎉" not in dm.reply.text
+    assert dm.reply.text.startswith("Your role in Testers is now **contributor**: ")
+    assert driver.transport.answer() == (
+        "Done: bob is now a contributor (not announced; they were told privately)."
+    )
+
+
+async def test_role_names_typed_back_are_clipped_and_neutralised(driver: Driver) -> None:
+    await driver.run("ann", "/expectations **wizard**")
+    assert "There is no role “\\*\\*wizard\\*\\*”" in driver.transport.last()
+    await driver.run("ann", "/role list " + "x" * 200)
+    shown = driver.transport.last()
+    assert "x" * 59 + "…”" in shown and "x" * 61 not in shown

@@ -240,3 +240,39 @@ async def test_concurrent_awards_happen_exactly_once(tmp_path: Path) -> None:
         await database.close()
     assert results.count(True) == 1
     assert (awards, events) == (1, 1)
+
+
+async def test_holders_page_keeps_the_callers_badge_order(place: Place) -> None:
+    async with place.db.session() as session, session.begin():
+        for name, badge in (("ana", "mentor"), ("bob", "advocate"), ("cy", "advocate")):
+            await badges.grant(
+                session,
+                community_id=place.community_id,
+                member_id=place.ids[name],
+                badge=badge,
+                by_id=place.ids["bob"],
+                reason="thanks",
+                now=START,
+            )
+    async with place.db.session() as session:
+        total, rows = await badges.holders_page(
+            session,
+            community_id=place.community_id,
+            badges=["mentor", "advocate"],
+            offset=0,
+            limit=10,
+        )
+        _, second = await badges.holders_page(
+            session,
+            community_id=place.community_id,
+            badges=["mentor", "advocate"],
+            offset=1,
+            limit=1,
+        )
+        empty = await badges.holders_page(
+            session, community_id=place.community_id, badges=[], offset=0, limit=10
+        )
+    assert total == 2  # cy left
+    assert [(badge, row.name) for badge, row in rows] == [("mentor", "ana"), ("advocate", "bob")]
+    assert [(badge, row.name) for badge, row in second] == [("advocate", "bob")]
+    assert empty == (0, [])

@@ -1,0 +1,77 @@
+"""What several cogs say the same way: dates in the community's zone, counts, lists that page."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, tzinfo
+from typing import TypeVar
+from zoneinfo import ZoneInfo
+
+from bot import render
+from bot.binding import as_member
+from bot.commands import Member
+from bot.context import Context
+from bot.errors import UserError
+from bot.paging import Fetch, Page, paginate
+from storage.models import MemberRow
+
+Row = TypeVar("Row")
+
+
+def zone(ctx: Context) -> tzinfo:
+    """The community's time zone."""
+    # Settings may hold the IANA name or the zone itself; both mean the same place.
+    configured = ctx.config.timezone
+    return configured if isinstance(configured, tzinfo) else ZoneInfo(configured)
+
+
+def local_now(ctx: Context) -> datetime:
+    """The current time in the community's time zone."""
+    return ctx.now().astimezone(zone(ctx))
+
+
+def local_date(ctx: Context, moment: datetime) -> str:
+    """A moment as its date in the community's time zone: "2026-11-02"."""
+    return f"{moment.astimezone(zone(ctx)):%Y-%m-%d}"
+
+
+def plural(count: int, singular: str, many: str | None = None) -> str:
+    """A count with its noun: "1 version", "3 versions", "2 people"."""
+    return f"{count} {singular if count == 1 else (many or singular + 's')}"
+
+
+def left_mark(left: bool) -> str:
+    """ " (left)" after the name of someone who has left the community, else nothing."""
+    return " (left)" if left else ""
+
+
+def shown_name(member: Member) -> str:
+    """A member's safe name, marked when they have left the community."""
+    return render.name(member) + left_mark(member.left)
+
+
+async def page_of(ctx: Context, fetch: Fetch[Row], page: int) -> tuple[Page, Sequence[Row]]:
+    """One page of a list at the community's page size (past the end: the last page)."""
+    return await paginate(fetch, page=page, size=ctx.config.page_size)
+
+
+def fetch_list(rows: Sequence[Row]) -> Fetch[Row]:
+    """A list already in memory, paged like a query."""
+
+    async def fetch(offset: int, limit: int) -> tuple[int, Sequence[Row]]:
+        return len(rows), rows[offset : offset + limit]
+
+    return fetch
+
+
+async def member_of(ctx: Context, key: str, again: str) -> Member:
+    """The member a paging button names by id, or say the list must be opened again."""
+    row = await ctx.session.get(MemberRow, int(key)) if key.isdigit() else None
+    if row is None or row.community_id != ctx.community.id:
+        raise UserError(f"That list has expired: run {again} again.")
+    return as_member(row)
+
+
+def reply_page(ctx: Context, page: Page, lines: list[str], *, action: str, key: str = "") -> None:
+    """Answer privately with one page of a list and its First, Previous and Next buttons."""
+    ctx.reply("\n".join(lines), buttons=page.buttons(action, key), private=True)
