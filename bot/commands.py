@@ -106,9 +106,7 @@ class Param:
     def usage(self) -> str:
         """How the parameter is written in a usage line."""
         shown = "|".join(self.choices) if self.choices else self.name
-        if self.many:
-            shown = f"@{self.name}…"
-        elif self.rest:
+        if self.many or self.rest:
             shown = f"{self.name}…"
         elif self.form_field:
             shown = f'{self.name}="…"'

@@ -82,6 +82,13 @@ def parse_args(spec: CommandSpec, text: str) -> dict[str, object]:
     while index < len(tokens):
         token = tokens[index]
         param = spec.param(token.key) if token.key else None
+        if param is not None and param.many:
+            # `member=@bob` names one of a list: the list goes on with any mentions after it.
+            listed = values.setdefault(param.name, [])
+            assert isinstance(listed, list)
+            listed.append(parse_member(token.text))
+            index = _read_members(tokens, index + 1, listed, first=False)
+            continue
         if param is not None and not param.rest:
             if param.name in values:
                 raise ParseError(f"`{param.name}` is given twice.")
@@ -121,10 +128,9 @@ def _choice_for(positional: list[Param], values: dict[str, object], token: Token
 _JOINERS = {"and", "&", ",", "+", "und", "et", "y"}
 
 
-def _read_members(tokens: list[Token], index: int, listed: object) -> int:
+def _read_members(tokens: list[Token], index: int, listed: object, *, first: bool = True) -> int:
     """Take member names from `index` on, across joiners and commas; return where text resumes."""
     assert isinstance(listed, list)
-    first = True
     while index < len(tokens):
         token = tokens[index]
         if not first and token.text.lower() in _JOINERS and not token.quoted:

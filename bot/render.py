@@ -101,7 +101,8 @@ def to_plain(text: str) -> str:
         return ""
 
     # A member named "here" is shown as @here in the console; it must not read as a ping.
-    return _MASS_MENTION.sub(f"@{_ZWSP}", _TOKEN.sub(replace, defuse(text)))
+    # Un-escaping shows what safe() escaped, so the net runs again on what the console prints.
+    return defuse(_TOKEN.sub(replace, defuse(text)))
 
 
 def to_discord(text: str) -> str:

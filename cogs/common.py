@@ -64,9 +64,17 @@ def fetch_list(rows: Sequence[Row]) -> Fetch[Row]:
     return fetch
 
 
+def row_id(text: str) -> int | None:
+    """A row id carried in a button's argument, or None if it is not one."""
+    # ASCII digits that fit a row id: "²" passes isdigit(), and a huge id overflows SQLite.
+    ok = text.isascii() and text.isdigit() and len(text) < 19
+    return int(text) if ok else None
+
+
 async def member_of(ctx: Context, key: str, again: str) -> Member:
     """The member a paging button names by id, or say the list must be opened again."""
-    row = await ctx.session.get(MemberRow, int(key)) if key.isdigit() else None
+    found = row_id(key)
+    row = await ctx.session.get(MemberRow, found) if found is not None else None
     if row is None or row.community_id != ctx.community.id:
         raise UserError(f"That list has expired: run {again} again.")
     return as_member(row)
@@ -74,4 +82,5 @@ async def member_of(ctx: Context, key: str, again: str) -> Member:
 
 def reply_page(ctx: Context, page: Page, lines: list[str], *, action: str, key: str = "") -> None:
     """Answer privately with one page of a list and its First, Previous and Next buttons."""
-    ctx.reply("\n".join(lines), buttons=page.buttons(action, key), private=True)
+    # On a press, the new page takes the place of the pressed one, so old buttons don't linger.
+    ctx.reply("\n".join(lines), buttons=page.buttons(action, key), private=True, replace=True)

@@ -18,6 +18,7 @@ from cogs.common import (
     member_of,
     page_of,
     reply_page,
+    row_id,
     shown_name,
 )
 from cogs.kudos import limits
@@ -83,10 +84,11 @@ class Kudos:
     @action("kudos_plus")
     async def plus_one(self, ctx: Context, arg: str) -> None:
         """Add your own thanks to the same people for the same reason."""
-        group = await kudos.group_of(
-            ctx.session, community_id=ctx.community.id, group_id=int(arg or 0)
+        found = row_id(arg)
+        group = found and await kudos.group_of(
+            ctx.session, community_id=ctx.community.id, group_id=found
         )
-        if group is None:
+        if not group:
             raise UserError("I can't find those thanks any more.")
         if group.giver_id == ctx.author.id:
             raise UserError("Those are your own thanks: +1 is for others to join in.")

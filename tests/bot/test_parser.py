@@ -181,3 +181,9 @@ def test_an_unknown_word_is_echoed_clipped_and_neutralised() -> None:
     with pytest.raises(ParseError) as caught:
         parse_args(BOARD, "week given @everyone" + "x" * 500)
     assert "@everyone" not in caught.value.message and len(caught.value.message) < 120
+
+
+def test_a_keyed_member_starts_a_list_that_mentions_continue() -> None:
+    values = parse_args(MANY, "member=@bob @alice thanks")
+    assert [ref.name for ref in values["member"]] == ["bob", "alice"]  # type: ignore[union-attr]
+    assert values["reason"] == "thanks"

@@ -109,6 +109,6 @@ async def test_promotions_are_celebrated_and_demotions_told_privately(driver: Dr
 async def test_role_names_typed_back_are_clipped_and_neutralised(driver: Driver) -> None:
     await driver.run("ann", "/expectations **wizard**")
     assert "There is no role “\\*\\*wizard\\*\\*”" in driver.transport.last()
-    await driver.run("ann", "/role list " + "x" * 200)
+    await driver.run("ann", "/role list " + "x" * 95)
     shown = driver.transport.last()
     assert "x" * 59 + "…”" in shown and "x" * 61 not in shown

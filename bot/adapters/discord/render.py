@@ -72,7 +72,7 @@ def split_custom_id(custom_id: str) -> tuple[int | None, str]:
     """The guild a DM button belongs to (None in a guild) and the neutral custom id."""
     if custom_id.startswith(DM_PREFIX) and "|" in custom_id:
         guild, _, neutral = custom_id.partition("|")
-        if guild[1:].isdigit():
+        if guild[1:].isascii() and guild[1:].isdigit():
             return int(guild[1:]), neutral
     return None, custom_id
 
@@ -105,7 +105,7 @@ def form_target(custom_id: str) -> tuple[str, int | None] | None:
     if not custom_id.startswith("form:"):
         return None
     command, _, guild = custom_id.removeprefix("form:").partition("@")
-    return command, int(guild) if guild.isdigit() else None
+    return command, int(guild) if guild.isascii() and guild.isdigit() else None
 
 
 def submitted_values(components: list[dict[str, Any]]) -> dict[str, str]:

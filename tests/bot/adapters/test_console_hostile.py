@@ -55,15 +55,11 @@ def test_hostile_input_never_prints_a_live_mass_mention(played: Played) -> None:
     assert not found, found[:5]
 
 
-@pytest.mark.xfail(
-    strict=False, reason="bot/parser.py: a member list given as key=value then positionally"
-)
 def test_hostile_input_never_crashes(played: Played) -> None:
     found = findings(CRASH, played.stdout + "\n\n" + played.stderr)
     assert not found, found[:5]
 
 
-@pytest.mark.xfail(strict=False, reason="render.to_plain un-escapes raw platform syntax")
 def test_hostile_input_never_prints_raw_platform_syntax(played: Played) -> None:
     found = findings(RAW_SYNTAX, played.stdout)
     assert not found, found[:5]

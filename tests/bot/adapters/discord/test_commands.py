@@ -6,7 +6,9 @@ import pytest
 
 from bot.adapters.discord import client
 from bot.adapters.discord.client import sync_commands
-from tests.bot.adapters.discord.conftest import DiscordEnv, make_guild
+from bot.dispatch import Actor, Place
+from tests.bot.adapters.discord.conftest import DiscordEnv, make_guild, settled
+from tests.conftest import RecordingTransport
 from tests.fakes import discord as fd
 
 EPHEMERAL = 64
@@ -183,3 +185,27 @@ async def test_slow_work_is_deferred_and_a_refusal_stays_private(
     assert placeholder is not None and placeholder.content == "(answered privately)"
     refusal = sent.followups()[0]
     assert refusal.flags & EPHEMERAL and "There is no role “king”" in refusal.content
+
+
+async def test_a_page_button_updates_the_message_it_is_on(env: DiscordEnv) -> None:
+    place = Place(client.PLATFORM, str(env.guild.id), "guild")
+    for index in range(12):
+        actor = Actor(str(10_000 + index), f"seed{index}")
+        line = f'/intro about="Seed {index}" goals="Learn" interests="oer"'
+        assert (await env.runtime.dispatcher.run_line(place, actor, line, RecordingTransport())).ok
+    sent = await env.slash(env.alice, "members", interest="oer")
+    first = env.answer(sent)
+    assert first is not None and "(page 1 of 2)" in first.content
+    [row] = first.components
+    [button] = row["components"]
+    assert button["label"] == "Next"
+    edits = len(first.edits)  # a private command's "thinking…" was edited into the page
+    pressed = await env.fake.click(
+        env.guild.id, first.channel_id, env.alice, str(button["custom_id"]), first.id
+    )
+    await settled(pressed)
+    await env.settle()
+    assert "(page 2 of 2)" in first.content and len(first.edits) == edits + 1
+    labels = [b["label"] for r in first.components for b in r["components"]]
+    assert labels == ["Previous"]
+    assert pressed.followups() == []  # no second message: the page was replaced

@@ -46,13 +46,22 @@ async def test_members_paging_button(bot: Bot) -> None:
     assert "(page 1 of 2)" in bot.texts([first])[0]
     [actions] = [b for b in first.blocks or [] if b["type"] == "actions"]
     [button] = actions["elements"]
-    assert button["action_id"] == button["value"] == "cb:members_page:2:oer"
-    assert button["text"]["text"] == "Next page" and "style" not in button
+    assert button["action_id"] == button["value"] == "cb:members_page:oer:2"
+    assert button["text"]["text"] == "Next" and "style" not in button
 
     ack = await bot.driver.block_action(BOB, button["action_id"], message=first)
     assert ack.ok
-    [_, second] = await fake.wait_for(lambda: fake.ephemerals(BOB)[1:] and fake.ephemerals(BOB))
-    assert "(page 2 of 2)" in bot.texts([second])[0] and second.source == "response_url"
+    # The next page takes the place of the pressed message: one message, edited once.
+    await fake.wait_for(lambda: first.edits == 1)
+    [only] = fake.ephemerals(BOB)
+    assert only is first and "(page 2 of 2)" in bot.texts([first])[0]
+    labels = [
+        e["text"]["text"]
+        for b in first.blocks or []
+        if b["type"] == "actions"
+        for e in b["elements"]
+    ]
+    assert labels == ["Previous"]
     assert fake.warnings == [] and fake.failed_calls() == []
 
 

@@ -35,9 +35,11 @@ async def test_kudos_with_mentions_then_a_plus_one(bot: Bot) -> None:
     assert fake.warnings == [] and fake.failed_calls() == []
 
 
-async def test_an_admins_kudos_is_a_spotlight(bot: Bot) -> None:
+async def test_an_admins_spotlight_is_marked(bot: Bot) -> None:
     fake = bot.fake
-    await bot.driver.slash("/kudos", f"<@{BOB}|bob> for the map", user_id=ADA, channel_id=GENERAL)
+    await bot.driver.slash(
+        "/spotlight", f"<@{BOB}|bob> for the map", user_id=ADA, channel_id=GENERAL
+    )
     [post] = await fake.wait_for(
         lambda: [m for m in bot.visible(GENERAL) if "Spotlight" in (m.text or "")]
     )
