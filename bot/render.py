@@ -20,6 +20,7 @@ _MASS_MENTION = re.compile(r"@(?=everyone|here|channel)", re.IGNORECASE)
 # as markers, so any of these in neutral text came from somewhere else and is broken.
 # A `<` after an odd number of backslashes is already escaped and shows as text.
 _RAW_MENTION = re.compile(r"(?<!\\)((?:\\\\)*)<(?=[@#!&]|a?:|t:)")
+_PLAIN_RAW_MENTION = re.compile(r"<(?=[@#!&]|a?:|t:)")
 ECHO_LIMIT = 60
 _NON_WEB_LINK = re.compile(r"\[([^\]]*)\]\((?!https?://)", re.IGNORECASE)
 # Characters that make Markdown or platform syntax (links, mentions, emphasis, code).
@@ -74,11 +75,15 @@ def echo(text: object, limit: int = ECHO_LIMIT) -> str:
     return safe(clip(" ".join(str(text).split()), limit))
 
 
-def defuse(text: str) -> str:
+def defuse(text: str, *, markdown: bool = True) -> str:
     """The last net before anything leaves: no mass mention or raw mention syntax survives."""
     # Applied to every message on every platform, whatever built it, so a reply that forgot
-    # safe() still cannot ping; the bot's own mentions are markers and pass untouched.
-    return _RAW_MENTION.sub(rf"\1<{_ZWSP}", _MASS_MENTION.sub(f"@{_ZWSP}", text))
+    # safe() still cannot ping; the bot's own mentions are markers and pass untouched. In
+    # plain text (the console) a backslash escapes nothing, so every `<@` is broken there.
+    text = _MASS_MENTION.sub(f"@{_ZWSP}", text)
+    if not markdown:
+        return _PLAIN_RAW_MENTION.sub(f"<{_ZWSP}", text)
+    return _RAW_MENTION.sub(rf"\1<{_ZWSP}", text)
 
 
 def name(member: Member) -> str:
@@ -102,7 +107,7 @@ def to_plain(text: str) -> str:
 
     # A member named "here" is shown as @here in the console; it must not read as a ping.
     # Un-escaping shows what safe() escaped, so the net runs again on what the console prints.
-    return defuse(_TOKEN.sub(replace, defuse(text)))
+    return defuse(_TOKEN.sub(replace, defuse(text)), markdown=False)
 
 
 def to_discord(text: str) -> str:
