@@ -13,7 +13,7 @@ from typing import Annotated, TypeVar
 import typer
 
 from bot.clock import ManualClock
-from bot.errors import ConfigError
+from config.errors import ConfigError
 from config.settings import Settings, load_settings
 
 app = typer.Typer(

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from config.errors import ConfigError
-
-__all__ = ["ConfigError", "ParseError", "UserError"]
+# Deploy-time misconfiguration is config's own error: config.errors.ConfigError.
 
 
 class UserError(Exception):

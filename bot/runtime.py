@@ -12,12 +12,12 @@ from bot.activity import ActivityBuffer
 from bot.clock import Clock, SystemClock
 from bot.configstore import ConfigStore
 from bot.dispatch import Dispatcher
-from bot.errors import ConfigError
 from bot.jobs import Jobs
 from bot.registry import Registry
 from bot.scheduler import Job, Scheduler
 from cogs import build_registry
 from config.community import build_config, default_values
+from config.errors import ConfigError
 from config.settings import Settings
 from storage.db import Database
 

@@ -8,8 +8,8 @@ import logging
 import signal
 from collections.abc import Awaitable, Callable
 
-from bot.errors import ConfigError
 from bot.runtime import Runtime
+from config.errors import ConfigError
 from config.settings import Settings
 
 log = logging.getLogger(__name__)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.errors import ConfigError
+from config.errors import ConfigError
 from config.settings import load_settings
 
 DISCORD_LIKE = "MTAxMjM0NTY3ODkwMTIzNDU2.GhIjKl.abcdefghijklmnopqrstuvwxyz0123"

@@ -12,8 +12,8 @@ from discord.gateway import DiscordWebSocket
 
 from bot.adapters.discord.client import CopbotClient
 from bot.adapters.discord.transport import GuildTransport
-from bot.errors import ConfigError
 from bot.runtime import Runtime
+from config.errors import ConfigError
 
 log = logging.getLogger(__name__)
 

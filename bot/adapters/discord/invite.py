@@ -6,7 +6,7 @@ import base64
 import binascii
 from urllib.parse import urlencode
 
-from bot.errors import ConfigError
+from config.errors import ConfigError
 from config.settings import Settings
 
 SCOPES = ("bot", "applications.commands")

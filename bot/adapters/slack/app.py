@@ -24,8 +24,8 @@ from bot.adapters.slack.home import publish_home
 from bot.adapters.slack.incoming import command_line
 from bot.adapters.slack.transport import Interaction, SlackTransport
 from bot.dispatch import Outcome, Place
-from bot.errors import ConfigError
 from bot.runtime import Runtime
+from config.errors import ConfigError
 
 log = logging.getLogger(__name__)
 

@@ -7,7 +7,7 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 
 from bot.adapters.discord.invite import application_id, describe_invite, invite_url
-from bot.errors import ConfigError
+from config.errors import ConfigError
 from config.settings import Settings
 from tests.bot.adapters.discord.conftest import TOKEN
 from tests.fakes import discord as fd

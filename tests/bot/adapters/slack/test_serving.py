@@ -9,9 +9,9 @@ import pytest
 
 from bot.adapters.slack import SlackFrontEnd, serve
 from bot.clock import ManualClock
-from bot.errors import ConfigError
 from bot.runtime import build_runtime
 from bot.serve import servers_for
+from config.errors import ConfigError
 from tests.bot.adapters.slack.harness import (
     ADA,
     BOB,
