@@ -19,10 +19,8 @@ Row = TypeVar("Row")
 
 
 def zone(ctx: Context) -> tzinfo:
-    """The community's time zone."""
-    # Settings may hold the IANA name or the zone itself; both mean the same place.
-    configured = ctx.config.timezone
-    return configured if isinstance(configured, tzinfo) else ZoneInfo(configured)
+    """The community's time zone (its `timezone` setting, an IANA name)."""
+    return ZoneInfo(ctx.config.timezone)
 
 
 def local_now(ctx: Context) -> datetime:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import difflib
 import json
 from typing import Annotated
-from zoneinfo import ZoneInfo
 
 from bot import render
 from bot.commands import CommandSpec, Length, Level, command
@@ -13,6 +12,7 @@ from bot.configstore import ConfigStore
 from bot.context import Context
 from bot.errors import UserError
 from bot.registry import Registry
+from cogs.common import local_now
 from config.channels import CHANNEL_KEYS, check_exists
 from config.community import (
     admin_reason,
@@ -73,7 +73,7 @@ class Meta:
     @command("ping", private=True)
     async def ping(self, ctx: Context) -> None:
         """Check that the bot is up."""
-        local = ctx.now().astimezone(ZoneInfo(ctx.config.timezone))
+        local = local_now(ctx)
         ctx.reply(f"Pong! copbot {self._version} is here, at {local:%Y-%m-%d %H:%M %Z}.")
 
     @command("config show", private=True)
