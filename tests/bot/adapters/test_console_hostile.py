@@ -1,11 +1,10 @@
 """Thousands of hostile lines through the playground: it must survive and never ping or crash.
 
-Figures (seed 2: 3,006 lines, 4 of them undecodable bytes; about 4 s): the session survives
-to the last line and prints no live @everyone/@here/@channel. Found outside the console, so
-marked xfail below until their owners fix them: 2 lines crash on an assertion in
-bot/parser.py (`/kudos member=@bob @alice thanks`: a member list given as key=value, then
-positionally), and 103 printed blocks show raw `<!here>`, `<#C1>` or `<@&1>` because
-render.to_plain un-escapes member and setting text after render.defuse has looked at it.
+Figures (seed 2: 3,006 lines, 4 of them undecodable bytes; about 4 s): the session survives to
+the last line, with no crash, no internal-error reference, no live @everyone/@here/@channel and
+no raw platform mention syntax. What earlier runs found is fixed and kept fixed by these checks:
+a member list given as key=value then positionally crashed the parser, and the console showed
+`<!here>`, `<#C1>` and `<@&1>` raw after un-escaping member and setting text.
 """
 
 from __future__ import annotations
