@@ -7,6 +7,7 @@ from bot.commands import CommandSpec, Level, Member, MemberRef, convert
 from bot.context import Context
 from bot.errors import ParseError, UserError
 from bot.reply import Form
+from config.community import MODERATOR_ROLE
 from storage import members
 from storage.known import KnownMember
 from storage.models import MemberRow
@@ -102,9 +103,6 @@ async def resolve_member(ctx: Context, ref: MemberRef, *, include_left: bool = F
             "Check the spelling, or see who is here with /members."
         )
     return as_member(row)
-
-
-MODERATOR_ROLE = "moderator"  # the community role that carries moderator standing
 
 
 def role_level(role: str) -> Level:

@@ -37,8 +37,8 @@ def misspelt_subcommand(registry: Registry, path: tuple[str, ...], rest: str) ->
     following = rest.split()[0].lower() if rest.split() else ""
     if not following or following[0] in "@<\"'“":
         return None  # a mention or a quote is an argument, not a misspelt subcommand
-    near = _near_path(registry, (*path, following))
-    if near is None or len(near) <= len(path):
+    near = _near_path(registry, (*path, following), longer_than=len(path))
+    if near is None:
         return None
     shown = render.echo(" ".join(path))
     return UserError(
@@ -47,17 +47,21 @@ def misspelt_subcommand(registry: Registry, path: tuple[str, ...], rest: str) ->
     )
 
 
-def _near_path(registry: Registry, typed: tuple[str, ...]) -> tuple[str, ...] | None:
+def _near_path(
+    registry: Registry, typed: tuple[str, ...], *, longer_than: int = 1
+) -> tuple[str, ...] | None:
     """The longest command path the typed words nearly spell, one word exact, none far off."""
     best: tuple[str, ...] | None = None
     for path in registry.paths():
-        if len(path) < 2 or len(path) > len(typed) or path == typed[: len(path)]:
+        fits = longer_than < len(path) <= len(typed)
+        if not fits or path == typed[: len(path)]:
             continue
         pairs = list(zip(typed, path, strict=False))
-        exact = sum(t == p for t, p in pairs)
+        if not any(t == p for t, p in pairs):
+            continue  # one word must be right: the cheap test first, difflib only after
         close = all(
             t == p or difflib.SequenceMatcher(None, t, p).ratio() >= _CLOSE for t, p in pairs
         )
-        if close and exact >= 1 and (best is None or len(path) > len(best)):
+        if close and (best is None or len(path) > len(best)):
             best = path
     return best

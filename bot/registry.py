@@ -39,12 +39,14 @@ class Registry:
         self.actions: dict[str, ActionSpec] = {}
         self.listeners: dict[str, list[Callable[..., Any]]] = {}
         self.jobs: dict[str, JobSpec] = {}
+        self._aliases: dict[tuple[str, ...], CommandSpec] | None = None  # built on first use
         for cog in cogs:
             self.add_cog(cog)
 
     def add_cog(self, cog: object) -> None:
         """Register everything a cog declares; a clash is a programming error."""
         self.cogs.append(cog)
+        self._aliases = None
         for _, method in inspect.getmembers(cog, inspect.ismethod):
             marker: Marker | None = getattr(method, MARK, None)
             if marker is not None:
@@ -86,15 +88,18 @@ class Registry:
 
     def aliases(self) -> dict[tuple[str, ...], CommandSpec]:
         """Discord's spellings of group roots (`/intro write`), so every front-end takes them."""
-        return {
-            (*path, spec.root_name): spec
-            for path, spec in self.commands.items()
-            if self.children(path) and (*path, spec.root_name) not in self.commands
-        }
+        # Every typed line looks here, so the map is built once, not per command.
+        if self._aliases is None:
+            self._aliases = {
+                (*path, spec.root_name): spec
+                for path, spec in self.commands.items()
+                if self.children(path) and (*path, spec.root_name) not in self.commands
+            }
+        return self._aliases
 
     def paths(self) -> set[tuple[str, ...]]:
         """Every path a typed line may start with: the commands and their aliases."""
-        return set(self.commands) | set(self.aliases())
+        return self.commands.keys() | self.aliases().keys()
 
     def children(self, prefix: tuple[str, ...]) -> list[CommandSpec]:
         """Commands under a group, "role" → /role set, /role list."""

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from typing import TYPE_CHECKING
+
+from config.values import printable
 
 if TYPE_CHECKING:
     from bot.commands import Member
@@ -36,13 +37,6 @@ _TOKEN = re.compile(
 )
 
 
-def _hidden(ch: str) -> bool:
-    # Control characters, and the bidi overrides that can make text read backwards.
-    return (
-        unicodedata.category(ch) == "Cc" or "\u202a" <= ch <= "\u202e" or "\u2066" <= ch <= "\u2069"
-    )
-
-
 def mention(member: Member) -> str:
     """A mention of a member that the bot means to make."""
     return f"{_OPEN}{member.external_id}{_SEP}{_strip_markers(member.name)}{_CLOSE}"
@@ -55,8 +49,7 @@ def mentioned_ids(text: str) -> list[str]:
 
 def safe(text: str) -> str:
     """Neutralise text a member typed so it renders as plain words on every platform."""
-    text = _strip_markers(unicodedata.normalize("NFC", text))
-    text = "".join(ch for ch in text if ch in "\n\t" or not _hidden(ch))
+    text = printable(_strip_markers(text))
     text = _MASS_MENTION.sub(f"@{_ZWSP}", text)
     text = _SPECIAL.sub(r"\\\1", text)
     return _LINE_START.sub(r"\1\\\2", text)

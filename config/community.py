@@ -7,7 +7,6 @@ import json
 import logging
 import re
 import tomllib
-import unicodedata
 import zoneinfo
 from functools import cache
 from importlib import resources
@@ -28,11 +27,11 @@ from pydantic_core import ErrorDetails
 from config.channels import CHANNEL_KEYS, channel_value
 from config.errors import GIVEN, SettingError
 from config.rules import Rule, RuleError, parse_rule
-from config.values import ValueRuleError, whole_number, yes_no
+from config.values import ValueRuleError, printable, whole_number, yes_no
 
 log = logging.getLogger(__name__)
 
-# The community role that carries moderator standing (bot/binding.py's as_member reads it).
+# The community role that carries moderator standing (bot/binding.py's role_level reads it).
 MODERATOR_ROLE = "moderator"
 # Settings that decide who moderates: only admins change or reset them. A key, or a prefix
 # ending in "." for a whole group; default_role counts when it moves to or from MODERATOR_ROLE.
@@ -225,7 +224,7 @@ def parse_override(config: CommunityConfig, key: str, raw: str) -> tuple[str, st
 def _typed(config: CommunityConfig, key: str, raw: str) -> Any:
     """The typed value for a key, read by the rule of its kind."""
     current = lookup(config, key)
-    text = _printable(raw).strip()
+    text = printable(raw).strip()
     try:
         if isinstance(current, list):
             return [part.strip() for part in text.split(";") if part.strip()]
@@ -256,18 +255,6 @@ def _typed(config: CommunityConfig, key: str, raw: str) -> Any:
             quoted = "" if error.given is None else f", not “{GIVEN}”"
             raise SettingError(f"`{key}`: {error.problem}{quoted}.", error.given) from None
     return text
-
-
-def _printable(text: str) -> str:
-    """Text without control characters or bidi overrides, which hide or reverse what is shown."""
-    text = unicodedata.normalize("NFC", text)
-    return "".join(ch for ch in text if ch in "\n\t" or not _hidden(ch))
-
-
-def _hidden(ch: str) -> bool:
-    return (
-        unicodedata.category(ch) == "Cc" or "\u202a" <= ch <= "\u202e" or "\u2066" <= ch <= "\u2069"
-    )
 
 
 def _bounds(key: str) -> tuple[int | None, int | None]:

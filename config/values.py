@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 TRUE_WORDS = frozenset({"yes", "true", "on", "1", "y"})
 FALSE_WORDS = frozenset({"no", "false", "off", "0", "n"})
@@ -54,3 +55,17 @@ def shown(value: object) -> str:
     if isinstance(value, list):
         return "; ".join(str(item) for item in value)
     return str(value)
+
+
+def is_hidden(ch: str) -> bool:
+    """Control characters, and the bidi overrides that can make text read backwards."""
+    return (
+        unicodedata.category(ch) == "Cc" or "\u202a" <= ch <= "\u202e" or "\u2066" <= ch <= "\u2069"
+    )
+
+
+def printable(text: str) -> str:
+    """Text in NFC without hidden characters (line breaks and tabs stay)."""
+    return "".join(
+        ch for ch in unicodedata.normalize("NFC", text) if ch in "\n\t" or not is_hidden(ch)
+    )

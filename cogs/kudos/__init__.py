@@ -204,12 +204,7 @@ class Kudos:
             ctx.reply(f"**{shown_name(who)}** has no kudos yet, given or received.", private=True)
             return
         lines = [shown.heading(f"Kudos of {shown_name(who)}")]
-        for entry in entries:
-            star = "⭐ " if entry.spotlight else ""
-            way = "from" if entry.received else "to"
-            other = f"**{render.safe(entry.other)}**{left_mark(entry.other_left)}"
-            when = local_date(ctx, entry.at)
-            lines.append(f"- {when} {star}{way} {other}: {render.safe(entry.reason)}")
+        lines += [_entry_line(ctx, entry) for entry in entries]
         reply_page(ctx, shown, lines, action="kudos_history", key=str(who.id))
 
     @listener("home_opened")
@@ -230,16 +225,18 @@ class Kudos:
             "**Your kudos**",
             f"Received {ever[0]} ({month[0]} this month), gave {ever[1]} ({month[1]} this month).",
         ]
-        for entry in recent:
-            way = "from" if entry.received else "to"
-            star = "⭐ " if entry.spotlight else ""
-            other = f"**{render.safe(entry.other)}**{left_mark(entry.other_left)}"
-            lines.append(
-                f"- {local_date(ctx, entry.at)} {star}{way} {other}: {render.safe(entry.reason)}"
-            )
+        lines += [_entry_line(ctx, entry) for entry in recent]
         if not recent:
             lines.append("Thank someone who helped you with /kudos.")
         ctx.reply("\n".join(lines))
+
+
+def _entry_line(ctx: Context, entry: kudos.Entry) -> str:
+    """One line of someone's kudos: when, which way, with whom, and why."""
+    star = "⭐ " if entry.spotlight else ""
+    way = "from" if entry.received else "to"
+    other = f"**{render.safe(entry.other)}**{left_mark(entry.other_left)}"
+    return f"- {local_date(ctx, entry.at)} {star}{way} {other}: {render.safe(entry.reason)}"
 
 
 def _post(giver: Member, recipients: list[Member], reason: str, *, spotlight: bool) -> str:

@@ -45,3 +45,16 @@ async def test_thanking_a_bot_is_refused(env: DiscordEnv) -> None:
     sent = await env.slash(env.alice, "kudos give", member=env.fake.bot, reason="for the help")
     refusal = answer(sent)
     assert refusal is not None and "is a bot" in refusal.content
+
+
+async def test_a_moderators_spotlight_is_outside_the_allowance(env: DiscordEnv) -> None:
+    for reason in ("for the lab guide", "for the second look"):
+        sent = await env.slash(env.mod, "spotlight", member=env.bob, reason=reason)
+        confirmation = answer(sent)
+        assert confirmation is not None and confirmation.flags & EPHEMERAL
+        assert confirmation.content.startswith("Spotlight sent ⭐")
+    await env.settle()
+    posts = [m for m in env.fake.messages_in(env.general) if "**Spotlight** from" in m.content]
+    assert len(posts) == 2 and f"<@{env.bob.id}>" in posts[0].content
+    refused = answer(await env.slash(env.alice, "spotlight", member=env.bob, reason="for it all"))
+    assert refused is not None and refused.content == "Only moderators can use /spotlight."

@@ -69,3 +69,17 @@ async def test_the_home_tab_shows_kudos_and_badges(bot: Bot) -> None:
 def thanked(bot: Bot) -> list[Message]:
     """The kudos posts in #general."""
     return [m for m in bot.visible(GENERAL) if "🙌" in (m.text or "")]
+
+
+async def test_discords_spelling_and_names_joined_by_and(bot: Bot) -> None:
+    fake = bot.fake
+    text = f"give <@{BOB}|bob> and <@{ADA}|ada> for the workshop"
+    assert (await bot.driver.slash("/kudos", text, user_id=CAROL, channel_id=GENERAL)).ok
+    [post] = await fake.wait_for(lambda: thanked(bot))
+    [body] = bot.texts([post])
+    assert f"<@{BOB}>" in body and f"<@{ADA}>" in body and body.endswith(": for the workshop")
+    await bot.driver.slash("/badges", "grant <@BOB|bob> mentor for help", user_id=ADA)
+    [hint] = await fake.wait_for(lambda: fake.ephemerals(ADA))
+    assert "Did you mean /badge grant?" in bot.texts([hint])[0]
+    await bot.settle()
+    assert fake.warnings == [] and fake.failed_calls() == []
