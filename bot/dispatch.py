@@ -55,8 +55,12 @@ class Actor:
 class Transport(Protocol):
     """An adapter's way to send what a command queued."""
 
-    async def deliver(self, place: Place, item: Outgoing) -> bool:
-        """Send one item; False when the platform refused it (a closed DM)."""
+    async def deliver(self, place: Place, item: Outgoing) -> bool | str:
+        """Send one item: False when refused for good, else True or the message's reference.
+
+        Raise `bot.delivery.TransientError` when it may work later (rate limited, 5xx); an
+        `EditMessage` edits a message this transport's platform sent (its reference says which).
+        """
         ...
 
 

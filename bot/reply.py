@@ -41,6 +41,15 @@ def parse_custom_id(custom_id: str) -> tuple[str, str] | None:
 
 
 @dataclass(frozen=True)
+class Image:
+    """One PNG picture sent with a message, with the words that describe it."""
+
+    png: bytes
+    alt: str
+    filename: str = "image.png"
+
+
+@dataclass(frozen=True)
 class Reply:
     """A message in the neutral Markdown subset; member text in it went through render.safe."""
 
@@ -50,6 +59,7 @@ class Reply:
     # An answer to a button press that takes the place of the message pressed (a paginator's
     # next page), where the platform can edit it; elsewhere it is sent as a new message.
     replace: bool = False
+    image: Image | None = None
 
 
 @dataclass(frozen=True)
@@ -94,6 +104,8 @@ class ToChannel:
 
     channel: str | None
     reply: Reply
+    # Set by the outbox: the same nonce on a resend lets the platform drop a duplicate.
+    nonce: str | None = None
 
 
 @dataclass(frozen=True)
@@ -103,6 +115,16 @@ class ToMember:
     member: Member
     reply: Reply
     fallback_channel: str | None = None
+    nonce: str | None = None
+
+
+@dataclass(frozen=True)
+class EditMessage:
+    """A new text (and buttons: none removes them) for a message the bot sent earlier."""
+
+    ref: str  # the platform's reference, as its transport returned it when sending
+    reply: Reply
+    where: str = ""  # how the console names it: "#general" or "DM @ana"
 
 
 @dataclass(frozen=True)
@@ -112,7 +134,7 @@ class FormRequest:
     form: Form
 
 
-Outgoing = ToInvoker | ToChannel | ToMember | FormRequest
+Outgoing = ToInvoker | ToChannel | ToMember | FormRequest | EditMessage
 
 
 @dataclass
