@@ -11,7 +11,18 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.clock import Clock
 from bot.commands import CommandSpec, Level, Member
-from bot.reply import Button, Form, FormRequest, Outbox, Reply, ToChannel, ToInvoker, ToMember
+from bot.outbox import Edit, Handle, Queued
+from bot.reply import (
+    Button,
+    Form,
+    FormRequest,
+    Image,
+    Outbox,
+    Reply,
+    ToChannel,
+    ToInvoker,
+    ToMember,
+)
 from config.community import CommunityConfig
 
 if TYPE_CHECKING:
@@ -67,9 +78,23 @@ class Context:
         private = self.private_by_default if private is None else private
         self.outbox.add(ToInvoker(Reply(text, buttons, private, replace)))
 
-    def post(self, channel: str | None, text: str, *, buttons: tuple[Button, ...] = ()) -> None:
-        """Post publicly in a channel (None: the channel the command ran in)."""
-        self.outbox.add(ToChannel(channel, Reply(text, buttons)))
+    def post(
+        self,
+        channel: str | None,
+        text: str,
+        *,
+        buttons: tuple[Button, ...] = (),
+        image: Image | None = None,
+        key: str | None = None,
+    ) -> Handle:
+        """Post publicly in a channel (None: where the command ran); the handle edits it later.
+
+        A `key` says it once: a second post with the same key, ever, is dropped.
+        """
+        handle = Handle.new(key)
+        reply = Reply(text, buttons, image=image)
+        self.outbox.add(Queued(ToChannel(channel, reply), handle, key))
+        return handle
 
     def dm(
         self,
@@ -78,9 +103,24 @@ class Context:
         *,
         buttons: tuple[Button, ...] = (),
         fallback_channel: str | None = None,
-    ) -> None:
-        """Message a member directly, or post in `fallback_channel` if their DMs are closed."""
-        self.outbox.add(ToMember(member, Reply(text, buttons), fallback_channel))
+        key: str | None = None,
+        unsolicited: bool | None = None,
+    ) -> Handle:
+        """Message a member directly, or post in `fallback_channel` if their DMs are closed.
+
+        A DM is unsolicited unless it answers what that member just did: the member's away and
+        DM preferences then apply, and it carries a way out (pause, stop).
+        """
+        if unsolicited is None:
+            unsolicited = member.id != self.author.id
+        handle = Handle.new(key)
+        item = ToMember(member, Reply(text, buttons), fallback_channel)
+        self.outbox.add(Queued(item, handle, key, unsolicited))
+        return handle
+
+    def edit(self, handle: Handle, text: str, *, buttons: tuple[Button, ...] = ()) -> None:
+        """Change a message queued earlier; no buttons removes its buttons (a poll that closed)."""
+        self.outbox.add(Queued(Edit(handle, Reply(text, buttons)), Handle.new()))
 
     def progressed(self, *members: Member) -> None:
         """Note that these members did something that may earn recognition (badges listen)."""

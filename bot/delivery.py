@@ -1,15 +1,17 @@
-"""Sending a command's outbox: each item once, a refused DM to its fallback channel."""
+"""After a commit: answers straight to whoever acted, posts and DMs through the outbox."""
 
 from __future__ import annotations
 
 import logging
 from typing import TYPE_CHECKING
 
-from bot import render
-from bot.reply import Outgoing, Reply, ToChannel, ToMember
+from bot.outbox import Queued
+from bot.reply import Outgoing
 
 if TYPE_CHECKING:
-    from bot.dispatch import Place, Transport
+    from bot.places import Place, Transport
+    from bot.sender import Sender
+    from storage.models import OutboxRow
 
 log = logging.getLogger(__name__)
 
@@ -30,14 +32,32 @@ Delivered = bool | str
 
 
 async def deliver_all(place: Place, items: list[Outgoing], transport: Transport) -> None:
-    """Send each item; a refused DM goes to its fallback channel; one failure stops no other."""
+    """Send each answer or form; one failure stops no other."""
     for item in items:
         try:
-            delivered = await transport.deliver(place, item)
-            if not delivered and isinstance(item, ToMember) and item.fallback_channel:
-                # Their DMs are closed: say it in the fallback channel, pinging only them.
-                text = f"{render.mention(item.member)} {item.reply.text}"
-                fallback = Reply(text, item.reply.buttons)
-                await transport.deliver(place, ToChannel(item.fallback_channel, fallback))
+            await transport.deliver(place, item)
         except Exception:
             log.exception("could not deliver %s in %s", type(item).__name__, place)
+
+
+async def send_in_order(
+    place: Place,
+    items: list[Outgoing | Queued],
+    stored: dict[int, OutboxRow],
+    transport: Transport,
+    sender: Sender,
+) -> None:
+    """After a commit: answers direct, the outbox's rows through the sender, in their order."""
+    batch: list[tuple[OutboxRow, Queued]] = []
+    for item in items:
+        if isinstance(item, Queued):
+            row = stored.get(id(item))
+            if row is not None:  # a keyed repeat or a skipped DM is not sent
+                batch.append((row, item))
+            continue
+        if batch:
+            await sender.deliver_now(place, batch, transport)
+            batch = []
+        await deliver_all(place, [item], transport)
+    if batch:
+        await sender.deliver_now(place, batch, transport)

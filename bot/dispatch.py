@@ -6,11 +6,10 @@ import logging
 import math
 import secrets
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
-from typing import Protocol
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot import outbox
 from bot.activity import ActivityBuffer
 from bot.binding import as_member, bind
 from bot.clock import Clock
@@ -18,58 +17,24 @@ from bot.commands import CommandSpec, Event, Level, Member
 from bot.configstore import ConfigStore
 from bot.context import Community, Context
 from bot.cooldowns import Cooldowns
-from bot.delivery import deliver_all
+from bot.delivery import deliver_all, send_in_order
 from bot.errors import ParseError, UserError
 from bot.hints import misspelt_subcommand, unknown_command
+from bot.pacing import Pacing
 from bot.parser import parse_args, split_command
+from bot.places import Actor as Actor
+from bot.places import Outcome as Outcome
+from bot.places import Place as Place
+from bot.places import Transport as Transport
 from bot.registry import Registry
 from bot.reply import Outgoing, Reply, ToInvoker, parse_custom_id
+from bot.sender import Sender
 from config.community import CommunityConfig
 from storage import communities, members
 from storage.db import Database
-from storage.models import MemberRow
+from storage.models import MemberRow, OutboxRow
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class Place:
-    """Where something happened: a community on a platform, and a channel in it."""
-
-    platform: str
-    community_id: str
-    community_name: str = ""
-    channel: str | None = None
-
-
-@dataclass(frozen=True)
-class Actor:
-    """Who acted, as the platform knows them; `level` is what the platform grants."""
-
-    external_id: str
-    name: str
-    level: Level = Level.MEMBER
-    is_bot: bool = False
-
-
-class Transport(Protocol):
-    """An adapter's way to send what a command queued."""
-
-    async def deliver(self, place: Place, item: Outgoing) -> bool | str:
-        """Send one item: False when refused for good, else True or the message's reference.
-
-        Raise `bot.delivery.TransientError` when it may work later (rate limited, 5xx); an
-        `EditMessage` edits a message this transport's platform sent (its reference says which).
-        """
-        ...
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """How a run ended, for adapters that answer differently on error (Slack's modals)."""
-
-    ok: bool
-    error: UserError | None = None
 
 
 Body = Callable[[Context], Awaitable[None]]
@@ -88,6 +53,7 @@ class Dispatcher:
         clock: Clock,
         activity: ActivityBuffer,
         configs: ConfigStore,
+        pacing: Pacing | None = None,
     ) -> None:
         self.registry = registry
         self.db = db
@@ -98,6 +64,7 @@ class Dispatcher:
         # Each front-end registers how to reach a community without a request to answer, so
         # scheduled jobs can post (the console, Discord and Slack each add theirs).
         self.transports: dict[str, Callable[[Place], Transport]] = {}
+        self.sender = Sender(db, clock, self.transports, pacing)
         self._communities: dict[tuple[str, str], Community] = {}
 
     async def run_line(
@@ -285,6 +252,7 @@ class Dispatcher:
                 ctx = await self._context(session, community, place, actor, private, transport)
                 await body(ctx)
                 await self._after_progress(ctx)
+                stored = await self._store(ctx, place)
         except UserError as error:
             return await self._refuse(
                 place, error, transport, usage=usage if isinstance(error, ParseError) else None
@@ -308,7 +276,7 @@ class Dispatcher:
                 name=actor.name,
                 at=self.clock.now(),
             )
-        await self._deliver(place, ctx.outbox.items, transport)
+        await send_in_order(place, ctx.outbox.items, stored, transport, self.sender)
         return Outcome(True)
 
     async def _context(
@@ -374,13 +342,28 @@ class Dispatcher:
                 )
                 await body(ctx)
                 await self._after_progress(ctx)
+                stored = await self._store(ctx, place)
         except Exception:
             log.exception("a job failed in %s; it will try again next time", community.name)
             return False
         for hook in ctx.after_commit:
             hook()
-        await self._deliver(place, ctx.outbox.items, transport)
+        await send_in_order(place, ctx.outbox.items, stored, transport, self.sender)
         return True
+
+    async def _store(self, ctx: Context, place: Place) -> dict[int, OutboxRow]:
+        """Write what the work queued into the outbox, in its transaction: entry -> row."""
+        entries = ctx.outbox.queued()
+        if not entries:
+            return {}
+        kept = await outbox.store(
+            ctx.session,
+            community_id=ctx.community.id,
+            here=place.channel,
+            entries=entries,
+            now=self.clock.now(),
+        )
+        return {id(entry): row for row, entry in kept}
 
     async def _refuse(
         self, place: Place, error: UserError, transport: Transport, usage: str | None = None

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from bot.commands import Member
+
+if TYPE_CHECKING:
+    from bot.outbox import Queued
 
 CUSTOM_ID_PREFIX = "cb"
 # Discord caps a component's custom_id at 100 characters (Slack's action_id at 255); adapters
@@ -139,10 +142,18 @@ Outgoing = ToInvoker | ToChannel | ToMember | FormRequest | EditMessage
 
 @dataclass
 class Outbox:
-    """Messages a command queues; sent only after its transaction commits."""
+    """What a command says, in order: answers go direct after the commit, the rest is queued."""
 
-    items: list[Outgoing] = field(default_factory=list)
+    # Answers and forms (Outgoing) are sent straight after the commit; posts, DMs and edits
+    # (bot.outbox.Queued) are written to the outbox table in the same transaction first.
+    items: list[Outgoing | Queued] = field(default_factory=list)
 
-    def add(self, item: Outgoing) -> None:
+    def add(self, item: Outgoing | Queued) -> None:
         """Queue one message."""
         self.items.append(item)
+
+    def queued(self) -> list[Queued]:
+        """The posts, DMs and edits, which go through the outbox table."""
+        from bot.outbox import Queued
+
+        return [item for item in self.items if isinstance(item, Queued)]

@@ -36,6 +36,12 @@ class Settings(BaseSettings):
     database_url: str = "sqlite+aiosqlite:///copbot.db"
     log_level: str = "INFO"
     activity_flush_seconds: float = Field(5.0, gt=0)
+    # Pacing of what copbot says unasked. Discord's anti-spam rules punish bursts of DMs;
+    # Slack allows about one message a second per channel.
+    discord_dm_seconds: float = Field(2.0, ge=0, description="per community, between DMs")
+    discord_dms_per_minute: int = Field(20, ge=1, description="per process")
+    discord_posts_per_second: float = Field(1.0, gt=0, description="per channel, after a burst")
+    slack_posts_per_second: float = Field(1.0, gt=0, description="per channel, DMs included")
 
     discord_token: SecretStr | None = Field(None, validation_alias=_alias("DISCORD_TOKEN"))
     discord_guild: int | None = None

@@ -124,6 +124,15 @@ async def _seed(connection) -> None:  # type: ignore[no-untyped-def]
             "VALUES (1, 1, 'hello', 'award', '', :when)",
         ):
             await connection.execute(text(statement), {"when": when})
+    if "outbox" in present:  # 0003 and later
+        for statement in (
+            "INSERT INTO outbox (community_id, handle, kind, member_id, unsolicited, body, "
+            "status, attempts, not_before, outcome, created_at) "
+            "VALUES (1, 'h1', 'dm', 1, 1, '{}', 'sent', 1, :when, '', :when)",
+            "INSERT INTO job_run (community_id, job, period, started_at) "
+            "VALUES (1, 'weekly_poll', '2026-11-02T15:00', :when)",
+        ):
+            await connection.execute(text(statement), {"when": when})
 
 
 async def _counts(connection) -> dict[str, int]:  # type: ignore[no-untyped-def]

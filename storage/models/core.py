@@ -1,4 +1,4 @@
-"""Every table, so the schema reads at a glance. Rows of a community carry its community_id."""
+"""The community, its members, intros, settings, kudos and badges."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ from sqlmodel import Field, SQLModel
 from storage.types import AwareDateTime
 
 
-def _when(nullable: bool = False) -> Column:  # type: ignore[type-arg]
+def when_column(nullable: bool = False) -> Column:  # type: ignore[type-arg]
+    """An aware UTC timestamp column."""
     return Column(AwareDateTime(), nullable=nullable)
 
 
@@ -24,7 +25,7 @@ class CommunityRow(SQLModel, table=True):
     platform: str = Field(max_length=16)
     external_id: str = Field(max_length=64)
     name: str = Field(max_length=100)
-    created_at: datetime = Field(sa_column=_when())
+    created_at: datetime = Field(sa_column=when_column())
 
 
 class MemberRow(SQLModel, table=True):
@@ -42,11 +43,14 @@ class MemberRow(SQLModel, table=True):
     name: str = Field(max_length=100)
     role: str = Field(default="member", max_length=50)
     is_bot: bool = False
-    joined_at: datetime | None = Field(default=None, sa_column=_when(nullable=True))
-    left_at: datetime | None = Field(default=None, sa_column=_when(nullable=True))
-    last_active_at: datetime | None = Field(default=None, sa_column=_when(nullable=True))
+    joined_at: datetime | None = Field(default=None, sa_column=when_column(nullable=True))
+    left_at: datetime | None = Field(default=None, sa_column=when_column(nullable=True))
+    last_active_at: datetime | None = Field(default=None, sa_column=when_column(nullable=True))
     last_active_on: date | None = None
     active_days: int = 0
+    # The member's own say over what copbot sends them unasked (the outbox enforces both).
+    away_until: datetime | None = Field(default=None, sa_column=when_column(nullable=True))
+    dms_off: bool = False
 
 
 # Names are looked up ignoring case (`@Alice` finds alice): index the lower-cased name.
@@ -74,7 +78,7 @@ class IntroRow(SQLModel, table=True):
     interests: str = Field(default="", max_length=1000)  # normalised tags, comma-separated
     can_help: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     is_current: bool = True
-    created_at: datetime = Field(sa_column=_when())
+    created_at: datetime = Field(sa_column=when_column())
 
 
 class InterestRow(SQLModel, table=True):
@@ -86,7 +90,7 @@ class InterestRow(SQLModel, table=True):
     community_id: int = Field(foreign_key="community.id", primary_key=True, ondelete="CASCADE")
     tag: str = Field(primary_key=True, max_length=40)
     member_id: int = Field(foreign_key="member.id", primary_key=True, ondelete="CASCADE")
-    since: datetime = Field(sa_column=_when())
+    since: datetime = Field(sa_column=when_column())
 
 
 class SettingRow(SQLModel, table=True):
@@ -98,7 +102,7 @@ class SettingRow(SQLModel, table=True):
     key: str = Field(primary_key=True, max_length=100)
     value: str = Field(sa_column=Column(Text, nullable=False))  # JSON
     updated_by: int | None = Field(default=None, foreign_key="member.id", ondelete="SET NULL")
-    updated_at: datetime = Field(sa_column=_when())
+    updated_at: datetime = Field(sa_column=when_column())
 
 
 class KudosGroupRow(SQLModel, table=True):
@@ -117,7 +121,7 @@ class KudosGroupRow(SQLModel, table=True):
     reason: str = Field(sa_column=Column(Text, nullable=False))
     spotlight: bool = False  # a moderator's kudos: shown with ⭐, outside any allowance
     plus_one_of: int | None = Field(default=None, foreign_key="kudos_group.id", ondelete="CASCADE")
-    created_at: datetime = Field(sa_column=_when())
+    created_at: datetime = Field(sa_column=when_column())
 
 
 class KudosRow(SQLModel, table=True):
@@ -136,7 +140,7 @@ class KudosRow(SQLModel, table=True):
     giver_id: int = Field(foreign_key="member.id", ondelete="CASCADE")
     receiver_id: int = Field(foreign_key="member.id", ondelete="CASCADE")
     spotlight: bool = False
-    created_at: datetime = Field(sa_column=_when())
+    created_at: datetime = Field(sa_column=when_column())
 
 
 class KudosTallyRow(SQLModel, table=True):
@@ -166,7 +170,7 @@ class BadgeAwardRow(SQLModel, table=True):
     community_id: int = Field(foreign_key="community.id", ondelete="CASCADE")
     member_id: int = Field(foreign_key="member.id", ondelete="CASCADE")
     badge: str = Field(max_length=40)
-    awarded_at: datetime = Field(sa_column=_when())
+    awarded_at: datetime = Field(sa_column=when_column())
     granted_by: int | None = Field(default=None, foreign_key="member.id", ondelete="SET NULL")
     reason: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
 
@@ -184,4 +188,4 @@ class BadgeEventRow(SQLModel, table=True):
     action: str = Field(max_length=8)  # award, grant or revoke
     by_id: int | None = Field(default=None, foreign_key="member.id", ondelete="SET NULL")
     reason: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
-    at: datetime = Field(sa_column=_when())
+    at: datetime = Field(sa_column=when_column())

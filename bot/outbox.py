@@ -1,0 +1,152 @@
+"""What a command or job queues to say: kept in the outbox table, in the feature's transaction."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.commands import Member
+from bot.reply import Button, Image, Reply, ToChannel, ToMember
+from storage import outbox
+from storage.models import MemberRow, OutboxRow
+
+# The way out every unsolicited DM carries; the preferences cog handles these presses.
+PAUSE_ACTION, STOP_ACTION = "prefs_pause", "prefs_stop"
+WAY_OUT = (
+    Button("Pause for a month", PAUSE_ACTION, "30"),
+    Button("Stop these messages", STOP_ACTION, "", style="danger"),
+)
+
+
+@dataclass(frozen=True)
+class Handle:
+    """A message copbot queued; a later command or job edits it through this."""
+
+    id: str
+
+    @staticmethod
+    def new(key: str | None = None) -> Handle:
+        """A fresh handle; a keyed message's handle comes from its key, so it is the same twice."""
+        if key:
+            return Handle("k" + hashlib.blake2b(key.encode(), digest_size=10).hexdigest())
+        return Handle("h" + secrets.token_hex(10))
+
+
+@dataclass(frozen=True)
+class Edit:
+    """A new text and buttons for a message queued earlier (no buttons removes them)."""
+
+    target: Handle
+    reply: Reply
+
+
+@dataclass(frozen=True)
+class Queued:
+    """A post, DM or edit on its way to the outbox table."""
+
+    item: ToChannel | ToMember | Edit
+    handle: Handle
+    key: str | None = None
+    unsolicited: bool = False
+
+
+def away_reason(member: MemberRow, now: datetime) -> str | None:
+    """Why an unsolicited DM must not reach this member now, or None: the one such check."""
+    if member.left_at is not None:
+        return "they left the community"
+    if member.is_bot:
+        return "they are a bot"
+    if member.dms_off:
+        return "they turned unsolicited DMs off"
+    if member.away_until is not None and member.away_until > now:
+        return f"they are away until {member.away_until:%Y-%m-%d}"
+    return None
+
+
+async def store(
+    session: AsyncSession,
+    *,
+    community_id: int,
+    here: str | None,
+    entries: list[Queued],
+    now: datetime,
+) -> list[tuple[OutboxRow, Queued]]:
+    """Write queued messages into the outbox in the caller's transaction; the rows to send."""
+    dm_ids = [e.item.member.id for e in entries if isinstance(e.item, ToMember) and e.unsolicited]
+    people = await outbox.members_of(session, ids=dm_ids)
+    rows = [_row(entry, community_id, here, now, people) for entry in entries]
+    kept = {id(row) for row in await outbox.queue(session, rows=rows)}
+    return [
+        (row, entry)
+        for row, entry in zip(rows, entries, strict=True)
+        if id(row) in kept and row.status == outbox.PENDING
+    ]
+
+
+def _row(
+    entry: Queued, community_id: int, here: str | None, now: datetime, people: dict[int, MemberRow]
+) -> OutboxRow:
+    item = entry.item
+    row = OutboxRow(
+        community_id=community_id,
+        key=entry.key,
+        handle=entry.handle.id,
+        kind="post",
+        here=here,
+        unsolicited=entry.unsolicited,
+        body="",
+        not_before=now,
+        created_at=now,
+    )
+    reply = item.reply
+    if isinstance(item, ToChannel):
+        row.channel = item.channel
+    elif isinstance(item, ToMember):
+        row.kind, row.member_id, row.fallback_channel = "dm", item.member.id, item.fallback_channel
+        if entry.unsolicited:
+            reply = Reply(reply.text, reply.buttons + WAY_OUT, image=reply.image)
+            person = people.get(item.member.id)
+            reason = away_reason(person, now) if person else "they are not a member"
+            if reason:
+                row.status, row.outcome, row.sent_at = outbox.SKIPPED, reason, now
+    else:
+        row.kind, row.target = "edit", item.target.id
+    row.body = dump(reply)
+    row.image = reply.image.png if reply.image else None
+    return row
+
+
+def dump(reply: Reply) -> str:
+    """A reply as the outbox keeps it (the image's bytes go in their own column)."""
+    image = reply.image
+    return json.dumps(
+        {
+            "text": reply.text,
+            "buttons": [[b.label, b.action, b.arg, b.style] for b in reply.buttons],
+            "image": [image.alt, image.filename] if image else None,
+        }
+    )
+
+
+def load(row: OutboxRow) -> Reply:
+    """The reply a row keeps."""
+    data = json.loads(row.body)
+    buttons = tuple(
+        Button(label, action, arg, style) for label, action, arg, style in data["buttons"]
+    )
+    image = None
+    if data.get("image") and row.image is not None:
+        alt, filename = data["image"]
+        image = Image(row.image, alt, filename)
+    return Reply(data["text"], buttons, image=image)
+
+
+def member_of(row: MemberRow) -> Member:
+    """The member a DM row is for, as transports see them."""
+    assert row.id is not None
+    return Member(row.id, row.external_id, row.name, role=row.role, is_bot=row.is_bot)

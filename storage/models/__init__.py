@@ -1,0 +1,32 @@
+"""Every table, so the schema reads at a glance. Rows of a community carry its community_id."""
+
+from storage.models.core import (
+    BadgeAwardRow,
+    BadgeEventRow,
+    CommunityRow,
+    InterestRow,
+    IntroRow,
+    KudosGroupRow,
+    KudosRow,
+    KudosTallyRow,
+    MemberRow,
+    SettingRow,
+    when_column,
+)
+from storage.models.delivery import JobRunRow, OutboxRow
+
+__all__ = [
+    "BadgeAwardRow",
+    "BadgeEventRow",
+    "CommunityRow",
+    "InterestRow",
+    "IntroRow",
+    "JobRunRow",
+    "KudosGroupRow",
+    "KudosRow",
+    "KudosTallyRow",
+    "MemberRow",
+    "OutboxRow",
+    "SettingRow",
+    "when_column",
+]
