@@ -194,9 +194,30 @@ def listener(event: Event) -> Callable[..., Any]:
     return _mark(Marker("listener", event))
 
 
-def job(name: str, *, every: float | None = None, cron: str | None = None) -> Callable[..., Any]:
-    """Mark a cog method as a scheduled job (an interval in seconds or a crontab line)."""
-    return _mark(Marker("job", name, {"every": every, "cron": cron}))
+# A local-time schedule, or a function of the community's settings giving one (None: off).
+Schedule = str | Callable[[Any], str | None]
+
+
+def job(
+    name: str,
+    *,
+    every: float | None = None,
+    daily: Schedule | None = None,
+    weekly: Schedule | None = None,
+    cron: Schedule | None = None,
+    due: str | None = None,
+) -> Callable[..., Any]:
+    """Mark a cog method as a scheduled job: in each community's time, or every N seconds.
+
+    `daily="10:00"`, `weekly="mon 15:00"` or `cron="15 3 * * *"` run the method once per
+    community and period, as `method(run)`; `every=60` runs `method(jobs)` on an interval, and
+    `due` names a method giving the next time it has work (so a moved clock stops there).
+    """
+    given = {"daily": daily, "weekly": weekly, "cron": cron}
+    schedules = {kind: value for kind, value in given.items() if value is not None}
+    if len(schedules) + (every is not None) != 1:
+        raise TypeError(f"job {name}: give exactly one of every=, daily=, weekly= or cron=")
+    return _mark(Marker("job", name, {"every": every, "schedule": schedules, "due": due}))
 
 
 def _mark(marker: Marker) -> Callable[[Callable[..., Any]], Callable[..., Any]]:

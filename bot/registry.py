@@ -7,7 +7,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from bot.commands import MARK, CommandSpec, Level, Marker, build_spec
+from bot import timetable
+from bot.commands import MARK, CommandSpec, Level, Marker, Schedule, build_spec
+from bot.timetable import When
 
 
 @dataclass(frozen=True)
@@ -21,13 +23,26 @@ class ActionSpec:
 
 @dataclass(frozen=True)
 class JobSpec:
-    """A scheduled job: every N seconds or on a crontab line."""
+    """A scheduled job: in each community's time (daily, weekly, cron), or every N seconds."""
 
     name: str
     callback: Callable[..., Any]
-    every: float | None
-    cron: str | None
     help: str
+    every: float | None = None
+    kind: str | None = None  # daily, weekly or cron
+    schedule: Schedule | None = None
+    due: Callable[..., Any] | None = None
+
+    def when(self, config: object) -> When | None:
+        """When it runs in a community with these settings (None: not there, or turned off)."""
+        if self.kind is None or self.schedule is None:
+            return None
+        text = self.schedule(config) if callable(self.schedule) else self.schedule
+        if not text:
+            return None
+        return {"daily": timetable.daily, "weekly": timetable.weekly, "cron": timetable.cron}[
+            self.kind
+        ](text)
 
 
 class Registry:
@@ -74,8 +89,13 @@ class Registry:
         elif marker.kind == "job":
             name = marker.name or method.__name__
             doc = (inspect.getdoc(method) or "").splitlines()
+            options = marker.options
+            kind, schedule = next(iter(options["schedule"].items()), (None, None))
+            if kind and not callable(schedule):
+                JobSpec(name, method, "", kind=kind, schedule=schedule).when(None)  # fail early
+            due = getattr(cog, options["due"]) if options["due"] else None
             self.jobs[name] = JobSpec(
-                name, method, marker.options["every"], marker.options["cron"], doc[0] if doc else ""
+                name, method, doc[0] if doc else "", options["every"], kind, schedule, due
             )
 
     def command(self, name: str) -> CommandSpec | None:

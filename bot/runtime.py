@@ -12,7 +12,8 @@ from bot.activity import ActivityBuffer
 from bot.clock import Clock, SystemClock
 from bot.configstore import ConfigStore
 from bot.dispatch import Dispatcher
-from bot.jobs import Jobs
+from bot.jobs import Jobs, LocalJobs
+from bot.pacing import Pacing
 from bot.registry import Registry
 from bot.scheduler import Job, Scheduler
 from cogs import build_registry
@@ -60,10 +61,16 @@ async def build_runtime(
     configs = ConfigStore()
     registry = build_registry(configs)
     activity = ActivityBuffer(db, default_role=default_values()["default_role"])
-    dispatcher = Dispatcher(
-        registry=registry, db=db, clock=clock, activity=activity, configs=configs
+    pacing = Pacing(
+        discord_dm_seconds=settings.discord_dm_seconds,
+        discord_dms_per_minute=settings.discord_dms_per_minute,
+        discord_posts_per_second=settings.discord_posts_per_second,
+        slack_posts_per_second=settings.slack_posts_per_second,
     )
-    scheduler = Scheduler()
+    dispatcher = Dispatcher(
+        registry=registry, db=db, clock=clock, activity=activity, configs=configs, pacing=pacing
+    )
+    scheduler = Scheduler(clock, LocalJobs(dispatcher, list(registry.jobs.values())))
     scheduler.add(
         Job(
             "flush_activity",
@@ -74,8 +81,10 @@ async def build_runtime(
     )
     jobs = Jobs(dispatcher)
     for spec in registry.jobs.values():
-        run = functools.partial(spec.callback, jobs)
-        scheduler.add(Job(spec.name, run, spec.help, spec.every, spec.cron))
+        if spec.every is not None:
+            run = functools.partial(spec.callback, jobs)
+            due = functools.partial(spec.due, jobs) if spec.due else None
+            scheduler.add(Job(spec.name, run, spec.help, spec.every, due))
     return Runtime(settings, db, clock, registry, dispatcher, activity, scheduler)
 
 

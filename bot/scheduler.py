@@ -1,66 +1,80 @@
-"""The scheduler keeps time; each job's own table says what it already did."""
+"""The scheduler keeps time; the job-run record and each feature's table say what was done."""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import UTC
+from datetime import UTC, datetime
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
-from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
+
+from bot.clock import Clock, ManualClock
+from bot.jobs import Due, LocalJobs
 
 log = logging.getLogger(__name__)
 
 JobFunc = Callable[[], Awaitable[object]]
+DueFunc = Callable[[], Awaitable[datetime | None]]
+TICK_SECONDS = 30.0  # how often local-time jobs are looked at: a run starts within this
 
 
 @dataclass(frozen=True)
 class Job:
-    """A named job and when it runs."""
+    """An interval job: a name, what it does, and how often."""
 
     name: str
     func: JobFunc
     help: str
-    every: float | None = None
-    cron: str | None = None
+    every: float
+    due: DueFunc | None = None  # the next time it has work, so a moved clock stops there
 
     @property
     def when(self) -> str:
         """When the job runs, in words."""
-        return f"every {self.every:g} s" if self.every else f"cron {self.cron}"
+        return f"every {self.every:g} s"
 
 
 class Scheduler:
-    """A thin wrapper over APScheduler: named jobs, run on time or on demand."""
+    """Interval jobs on APScheduler, and a tick that runs local-time jobs when they fall due."""
 
-    def __init__(self) -> None:
+    def __init__(self, clock: Clock, local: LocalJobs | None = None) -> None:
+        self.clock = clock
         self.jobs: dict[str, Job] = {}
+        self.local = local
         self._scheduler = AsyncIOScheduler(timezone=UTC)
 
     def add(self, job: Job) -> None:
-        """Register a job; it starts running when the scheduler starts."""
-        if (job.every is None) == (job.cron is None):
-            raise ValueError(f"job {job.name}: give exactly one of every= or cron=")
+        """Register an interval job; it starts running when the scheduler starts."""
         self.jobs[job.name] = job
-        trigger = (
-            IntervalTrigger(seconds=job.every)
-            if job.every
-            else CronTrigger.from_crontab(job.cron or "", timezone=UTC)
-        )
         # One run at a time, and a missed run is run once, not once per missed period.
         self._scheduler.add_job(
-            self._guarded(job),
-            trigger,
+            self._guarded(job.name, job.func),
+            IntervalTrigger(seconds=job.every),
             id=job.name,
             max_instances=1,
             coalesce=True,
             misfire_grace_time=300,
         )
 
+    @property
+    def names(self) -> list[str]:
+        """Every job's name, interval and local-time alike."""
+        return [*self.jobs, *(self.local.specs if self.local else {})]
+
     def start(self) -> None:
-        """Start keeping time (inside the running event loop)."""
+        """Start keeping time (inside the running event loop); due local jobs run at once."""
+        if self.local is not None:
+            tick = self._guarded("local jobs", self._tick)
+            self._scheduler.add_job(
+                tick,
+                IntervalTrigger(seconds=TICK_SECONDS),
+                id="local-jobs",
+                max_instances=1,
+                coalesce=True,
+                next_run_time=datetime.now(UTC),
+            )
         self._scheduler.start()
 
     def shutdown(self) -> None:
@@ -69,15 +83,52 @@ class Scheduler:
             self._scheduler.shutdown(wait=False)
 
     async def run_now(self, name: str) -> object:
-        """Run a job immediately, as the console's `:run` does."""
-        return await self.jobs[name].func()
+        """Run a job immediately, as the console's `:run` does (a local job in every community)."""
+        if name in self.jobs:
+            return await self.jobs[name].func()
+        assert self.local is not None
+        return await self.local.run_now(name)
 
-    def _guarded(self, job: Job) -> JobFunc:
+    async def advance(self, clock: ManualClock, until: datetime) -> list[Due]:
+        """Move a manual clock to `until`, running in time order what falls due on the way."""
+        ran: list[Due] = []
+        while True:
+            now = clock.now()
+            coming = await self.local.between(now, until) if self.local else []
+            stops = [due.at for due in coming[:1]]
+            for job in self.jobs.values():
+                at = await job.due() if job.due else None
+                if at is not None and now < at <= until:
+                    stops.append(at)
+            if not stops:
+                break
+            clock.set(min(stops))
+            await self._interval_jobs()
+            if self.local is not None:
+                for due in await self.local.between(now, clock.now()):
+                    if await self.local.pending(due) and (await self.local.run(due))[0]:
+                        ran.append(due)
+        clock.set(until)
+        await self._interval_jobs()
+        return ran
+
+    async def _interval_jobs(self) -> None:
+        # Maintenance (writing activity) always; the rest when they have work by now.
+        for job in self.jobs.values():
+            at = await job.due() if job.due else None
+            if job.due is None or (at is not None and at <= self.clock.now()):
+                await self._guarded(job.name, job.func)()
+
+    async def _tick(self) -> object:
+        assert self.local is not None
+        return await self.local.run_due(self.clock.now())
+
+    def _guarded(self, name: str, func: JobFunc) -> JobFunc:
         async def run() -> object:
             try:
-                return await job.func()
+                return await func()
             except Exception:
-                log.exception("job %s failed; it will run again next time", job.name)
+                log.exception("job %s failed; it will run again next time", name)
                 return None
 
         return run

@@ -49,6 +49,8 @@ async def serve(runtime: Runtime) -> int:
         with contextlib.suppress(NotImplementedError):
             loop.add_signal_handler(sig, stop.set)
     runtime.scheduler.start()
+    # What was pending at the last stop goes first; then whatever jobs queue, paced.
+    tasks.append(asyncio.create_task(runtime.dispatcher.sender.run(), name="sender"))
     log.info("copbot serving %s", ", ".join(servers))
     stopper = asyncio.create_task(stop.wait(), name="signals")
     try:

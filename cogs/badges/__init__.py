@@ -19,7 +19,7 @@ from storage import badges
 from storage.models import MemberRow
 
 if TYPE_CHECKING:
-    from bot.jobs import Jobs
+    from bot.jobs import JobRun
 
 GENEROUS_DAYS = 90
 TOP_GIVERS = 10
@@ -42,22 +42,16 @@ class Badges:
             info = ctx.config.badges[badge]
             ctx.post(ctx.config.badge_channel or None, words.earned_line(people[member_id], info))
 
-    @job("badge_recheck", cron="15 3 * * *")
-    async def badge_recheck(self, jobs: Jobs) -> int:
+    @job("badge_recheck", daily="03:15")
+    async def badge_recheck(self, run: JobRun) -> int:
         """Award every badge members now qualify for; one summary post per community."""
-        total = 0
-
-        def count(awarded: int) -> None:
-            nonlocal total
-            total += awarded
+        awarded = 0
 
         async def body(ctx: Context) -> None:
+            nonlocal awarded
             awarded = await self.recheck(ctx)
-            # Counted only once the community's transaction commits.
-            ctx.after_commit.append(lambda: count(awarded))
 
-        await jobs.each_community(body)
-        return total
+        return awarded if await run.work(body) else 0
 
     async def recheck(self, ctx: Context) -> int:
         """Award, in one community, what the rules now grant (a new rule is backfilled)."""

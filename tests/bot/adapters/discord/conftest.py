@@ -102,6 +102,8 @@ async def start_env(
         **settings,
     )
     runtime = await build_runtime(settings, clock=ManualClock(START, frozen=True), migrate=False)
+    # The clock is frozen, so buckets would never refill: pacing has tests of its own.
+    runtime.dispatcher.sender.pacing = None
     front = DiscordFrontEnd(runtime, guild_ready_timeout=0.05)
     await front.start()
     await asyncio.wait_for(front.client.wait_until_ready(), 5)

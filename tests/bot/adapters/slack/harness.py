@@ -85,6 +85,8 @@ async def running(mode: str, fake: FakeSlack) -> AsyncIterator[Bot]:
     """Start copbot's Slack front-end on a fresh in-memory database, and stop it after."""
     clock = ManualClock(START, frozen=True)
     runtime = await build_runtime(settings_for(fake, mode), clock=clock, migrate=False)
+    # The clock is frozen, so buckets would never refill: pacing has tests of its own.
+    runtime.dispatcher.sender.pacing = None
     front = SlackFrontEnd(runtime, host="127.0.0.1", port=0)
     try:
         await front.start()
