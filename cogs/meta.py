@@ -50,6 +50,10 @@ class Meta:
         # Commands above the member's level are explained too, with who may use them: knowing
         # that /role set exists, and whom to ask, is better than "there is no /role set".
         found = ([spec] if spec else []) + [s for s in group if s is not spec]
+        moved = self._registry.moved.get(tuple(wanted.split()))
+        if not found and moved:
+            ctx.reply(f"/{wanted} is now /{moved.name}.\n\n{_explain(moved, ctx.author.level)}")
+            return
         if not found:
             close = difflib.get_close_matches(
                 wanted, [s.name for s in self._registry.commands.values()], n=1

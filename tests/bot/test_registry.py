@@ -1,0 +1,41 @@
+"""The registry's rules: old names of commands that moved."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.commands import Level, command
+from bot.registry import Registry
+
+
+class Things:
+    """A cog whose list moved to a top-level command of its own."""
+
+    @command("thing set", level=Level.MODERATOR)
+    async def thing_set(self, ctx: object, name: str) -> None:
+        """Set a thing."""
+
+    @command("things", was=("thing list", "Thing  Show"))
+    async def things(self, ctx: object) -> None:
+        """List the things."""
+
+
+def test_old_names_point_to_the_new_command() -> None:
+    registry = Registry([Things()])
+    assert registry.moved == {
+        ("thing", "list"): registry.commands[("things",)],
+        ("thing", "show"): registry.commands[("things",)],
+    }
+    assert registry.find(("thing", "list")) is None  # an old name never runs the command
+
+
+def test_an_old_name_that_is_taken_is_refused() -> None:
+    class Clash:
+        @command("thing list")
+        async def thing_list(self, ctx: object) -> None:
+            """List things the old way."""
+
+    with pytest.raises(ValueError, match="another command's old name"):
+        Registry([Things(), Clash()])
+    with pytest.raises(ValueError, match="its old name /thing list is taken"):
+        Registry([Clash(), Things()])
