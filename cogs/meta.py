@@ -80,11 +80,14 @@ class Meta:
         local = local_now(ctx)
         ctx.reply(f"Pong! copbot {self._version} is here, at {local:%Y-%m-%d %H:%M %Z}.")
 
-    @command("config show", private=True)
+    # Settings are the moderators' business; a whole-moderator /config is hidden on Discord too.
+    @command("config show", level=Level.MODERATOR, private=True)
     async def config_show(self, ctx: Context) -> None:
         """Show this community's settings."""
         changed = await communities.overrides(ctx.session, community_id=ctx.community.id)
-        lines = ["**This community's settings** (moderators change them with /config set)"]
+        lines = [
+            "**This community's settings** (change one with /config set, undo with /config reset)"
+        ]
         for key in settable_keys(ctx.config):
             value = lookup(ctx.config, key)
             lines.append(f"- `{key}`{_mark(changed.get(key), value)}: {_value(value, 120)}")

@@ -61,6 +61,13 @@ async def test_unknown_words_are_echoed_safely(driver: Driver) -> None:
     assert len(answer) < 300 and "@everyone" not in answer
 
 
+async def test_an_old_name_points_to_the_new_one(driver: Driver) -> None:
+    outcome = await driver.run("ann", "/role list contributor")
+    assert not outcome.ok
+    assert driver.transport.answer() == "/role list is now /roles: try /roles contributor."
+    assert driver.transport.to_invoker()[-1].reply.private
+
+
 def test_an_old_name_past_a_live_root_still_points_to_the_new_one() -> None:
     registry = Registry([Notes()])
     moved = misspelt_subcommand(registry, ("note",), "LIST mine")

@@ -1,11 +1,15 @@
-"""The registry's rules: old names of commands that moved."""
+"""The registry's rules: levels per top-level command, and old names of commands that moved."""
 
 from __future__ import annotations
+
+from collections import defaultdict
 
 import pytest
 
 from bot.commands import Level, command
+from bot.configstore import ConfigStore
 from bot.registry import Registry
+from cogs import build_registry
 
 
 class Things:
@@ -18,6 +22,16 @@ class Things:
     @command("things", was=("thing list", "Thing  Show"))
     async def things(self, ctx: object) -> None:
         """List the things."""
+
+
+def test_no_top_level_command_mixes_members_with_moderators() -> None:
+    # Discord hides commands from members only per top-level command (default_member_permissions),
+    # so a moderator command next to a member one would be shown to members and refused on use.
+    levels: dict[str, set[bool]] = defaultdict(set)
+    for path, spec in build_registry(ConfigStore()).commands.items():
+        levels[path[0]].add(spec.level > Level.MEMBER)
+    mixed = sorted(name for name, kinds in levels.items() if len(kinds) > 1)
+    assert mixed == [], f"split these into a member and a moderator command: {mixed}"
 
 
 def test_old_names_point_to_the_new_command() -> None:
