@@ -1,8 +1,11 @@
-"""The registry's rules: levels per top-level command, and old names of commands that moved."""
+"""The registry's rules: levels per top-level command, old names, and the README in step."""
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
+from itertools import takewhile
+from pathlib import Path
 
 import pytest
 
@@ -10,6 +13,9 @@ from bot.commands import Level, command
 from bot.configstore import ConfigStore
 from bot.registry import Registry
 from cogs import build_registry
+
+README = Path(__file__).resolve().parents[2] / "README.md"
+WHO = {Level.MEMBER: "everyone", Level.MODERATOR: "moderators", Level.ADMIN: "admins"}
 
 
 class Things:
@@ -32,6 +38,20 @@ def test_no_top_level_command_mixes_members_with_moderators() -> None:
         levels[path[0]].add(spec.level > Level.MEMBER)
     mixed = sorted(name for name, kinds in levels.items() if len(kinds) > 1)
     assert mixed == [], f"split these into a member and a moderator command: {mixed}"
+
+
+def test_the_readme_lists_every_command_with_who_may_use_it() -> None:
+    readme = README.read_text()
+    table = readme[readme.index("| command | who | what it does |") :].split("\n\n")[0]
+    listed: dict[str, str] = {}
+    for row in table.splitlines()[2:]:
+        usage, who = row.split("`")[1], row.split(" | ")[1]
+        # The command's name is its leading lower-case words: `/config set KEY VALUE`.
+        name = takewhile(lambda word: re.fullmatch("[a-z]+", word), usage[1:].split())
+        listed[" ".join(name)] = who
+    registry = build_registry(ConfigStore())
+    expected = {spec.name: WHO[spec.level] for spec in registry.commands.values()}
+    assert listed == expected
 
 
 def test_old_names_point_to_the_new_command() -> None:
