@@ -127,6 +127,7 @@ class CommandSpec:
     prefill: str | None = None  # a cog method `(ctx) -> dict` with the form's current values
     # Where a platform can't run a group's root (Discord), the root runs as this subcommand.
     root_name: str = "run"
+    was: tuple[str, ...] = ()  # former names, "role list": typing one points here
     callback: Callable[..., Any] | None = None
     cog: object | None = None
 
@@ -165,6 +166,7 @@ def command(
     form: Form | None = None,
     prefill: str | None = None,
     root_name: str = "run",
+    was: str | tuple[str, ...] = (),
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Mark a cog method as a command; the plain function is returned unchanged."""
     options = {
@@ -174,6 +176,9 @@ def command(
         "form": form,
         "prefill": prefill,
         "root_name": root_name,
+        "was": tuple(
+            " ".join(old.lower().split()) for old in ((was,) if isinstance(was, str) else was)
+        ),
     }
     return _mark(Marker("command", name, options))
 

@@ -13,6 +13,9 @@ _CLOSE = 0.8  # difflib's ratio for "badges" and "badge" is 0.91; for "intro" an
 
 def unknown_command(registry: Registry, line: str) -> UserError:
     """A line that names no command: a near command, the group's commands, or a near name."""
+    moved = _moved(registry, line)
+    if moved:
+        return moved
     words = [word.lower() for word in line.split()]
     near = _near_path(registry, tuple(words[:3]))
     if near:
@@ -34,6 +37,10 @@ def unknown_command(registry: Registry, line: str) -> UserError:
 
 def misspelt_subcommand(registry: Registry, path: tuple[str, ...], rest: str) -> UserError | None:
     """`/badges grant @bob …` runs /badges on "grant": point to /badge grant instead."""
+    # An old name that runs on past a live command, as /role list would past a root /role.
+    moved = _moved(registry, f"{' '.join(path)} {rest}", longer_than=len(path))
+    if moved:
+        return moved
     following = rest.split()[0].lower() if rest.split() else ""
     if not following or following[0] in "@<\"'“":
         return None  # a mention or a quote is an argument, not a misspelt subcommand
@@ -45,6 +52,20 @@ def misspelt_subcommand(registry: Registry, path: tuple[str, ...], rest: str) ->
         f"Did you mean /{' '.join(near)}? (/{shown} doesn't take “{render.echo(following)}”; "
         f"see /help {shown}.)"
     )
+
+
+def _moved(registry: Registry, line: str, *, longer_than: int = 0) -> UserError | None:
+    """A line starting with a command's old name (`was=`): its new name, and the line retyped."""
+    words = line.split()
+    for size in range(min(len(words), 3), longer_than, -1):
+        spec = registry.moved.get(tuple(word.lower() for word in words[:size]))
+        if spec is None:
+            continue
+        old = " ".join(words[:size]).lower()
+        rest = " ".join(words[size:])
+        again = f": try {render.echo(f'/{spec.name} {rest}')}." if rest else "."
+        return UserError(f"/{old} is now /{spec.name}{again}")
+    return None
 
 
 def _near_path(

@@ -55,6 +55,8 @@ class Registry:
         self.listeners: dict[str, list[Callable[..., Any]]] = {}
         self.jobs: dict[str, JobSpec] = {}
         self._aliases: dict[tuple[str, ...], CommandSpec] | None = None  # built on first use
+        # Former names of commands that moved (`was=`): typing one is answered with the new name.
+        self.moved: dict[tuple[str, ...], CommandSpec] = {}
         for cog in cogs:
             self.add_cog(cog)
 
@@ -70,8 +72,7 @@ class Registry:
     def _add(self, cog: object, method: Callable[..., Any], marker: Marker) -> None:
         if marker.kind == "command":
             spec = build_spec(method.__func__, marker)  # type: ignore[attr-defined]
-            if spec.path in self.commands:
-                raise ValueError(f"/{spec.name} is declared twice")
+            self._check_names(spec)
             if spec.form is not None:
                 _check_form(spec, cog)
             for param in spec.params:
@@ -79,6 +80,7 @@ class Registry:
                     raise ValueError(f"/{spec.name}: no suggestion method {param.suggest!r}")
             spec.callback, spec.cog = method, cog
             self.commands[spec.path] = spec
+            self.moved.update((tuple(old.split()), spec) for old in spec.was)
         elif marker.kind == "action":
             name = marker.name or method.__name__
             if name in self.actions or ":" in name:
@@ -97,6 +99,14 @@ class Registry:
             self.jobs[name] = JobSpec(
                 name, method, doc[0] if doc else "", options["every"], kind, schedule, due
             )
+
+    def _check_names(self, spec: CommandSpec) -> None:
+        taken = self.commands.keys() | self.moved.keys()
+        if spec.path in taken:
+            raise ValueError(f"/{spec.name} is declared twice, or is another command's old name")
+        for old in spec.was:
+            if tuple(old.split()) in taken | {spec.path}:
+                raise ValueError(f"/{spec.name}: its old name /{old} is taken")
 
     def command(self, name: str) -> CommandSpec | None:
         """A command by its typed name, "role set" (or a group root's subcommand name)."""
@@ -122,7 +132,7 @@ class Registry:
         return self.commands.keys() | self.aliases().keys()
 
     def children(self, prefix: tuple[str, ...]) -> list[CommandSpec]:
-        """Commands under a group, "role" → /role set, /role list."""
+        """Commands under a group, "badge" → /badge grant, /badge revoke."""
         return [
             spec
             for path, spec in sorted(self.commands.items())

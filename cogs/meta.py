@@ -50,6 +50,10 @@ class Meta:
         # Commands above the member's level are explained too, with who may use them: knowing
         # that /role set exists, and whom to ask, is better than "there is no /role set".
         found = ([spec] if spec else []) + [s for s in group if s is not spec]
+        moved = self._registry.moved.get(tuple(wanted.split()))
+        if not found and moved:
+            ctx.reply(f"/{wanted} is now /{moved.name}.\n\n{_explain(moved, ctx.author.level)}")
+            return
         if not found:
             close = difflib.get_close_matches(
                 wanted, [s.name for s in self._registry.commands.values()], n=1
@@ -76,11 +80,14 @@ class Meta:
         local = local_now(ctx)
         ctx.reply(f"Pong! copbot {self._version} is here, at {local:%Y-%m-%d %H:%M %Z}.")
 
-    @command("config show", private=True)
+    # Settings are the moderators' business; a whole-moderator /config is hidden on Discord too.
+    @command("config show", level=Level.MODERATOR, private=True)
     async def config_show(self, ctx: Context) -> None:
         """Show this community's settings."""
         changed = await communities.overrides(ctx.session, community_id=ctx.community.id)
-        lines = ["**This community's settings** (moderators change them with /config set)"]
+        lines = [
+            "**This community's settings** (change one with /config set, undo with /config reset)"
+        ]
         for key in settable_keys(ctx.config):
             value = lookup(ctx.config, key)
             lines.append(f"- `{key}`{_mark(changed.get(key), value)}: {_value(value, 120)}")

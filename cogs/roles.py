@@ -74,22 +74,23 @@ class Roles:
             f"Done: {render.name(member)} is now a {render.safe(name)} ({told}).", private=True
         )
 
-    @command("role list", private=True)
-    async def role_list(
+    @command("roles", private=True, was="role list")
+    async def roles(
         self,
         ctx: Context,
         role: Annotated[str | None, "Only this role", Suggest("role_names")] = None,
     ) -> None:
-        """Show who holds which role, so the community's leaders are visible."""
+        """The roles: what each means and expects, and who holds it."""
         name = _known_role(ctx.config, role) if role else None
         await self._list(ctx, name, page=1)
 
+    # The action keeps its old name so buttons already posted keep paging.
     @action("role_list")
-    async def role_list_page(self, ctx: Context, arg: str) -> None:
-        """Another page of who holds which role."""
+    async def roles_page(self, ctx: Context, arg: str) -> None:
+        """Another page of the roles and who holds them."""
         key, page = split_key(arg)
         if key and key not in ctx.config.roles:
-            raise UserError("That list has expired: run /role list again.")
+            raise UserError("That list has expired: run /roles again.")
         await self._list(ctx, key or None, page=page)
 
     async def _list(self, ctx: Context, role: str | None, *, page: int) -> None:
@@ -106,16 +107,21 @@ class Roles:
             )
 
         shown, rows = await page_of(ctx, fetch, page)
-        if shown.total == 0:
-            ctx.reply(f"Nobody is a {render.safe(role or 'member')} yet.")
-            return
         held = await members.role_counts(ctx.session, community_id=community_id)
-        by_role: dict[str, list[MemberRow]] = {}
+        by_role: dict[str, list[str]] = {}
         for row in rows:
-            by_role.setdefault(row.role, []).append(row)
-        title = f"Who is a {role}" if role else "Who holds which role"
+            by_role.setdefault(row.role, []).append(render.safe(row.name))
+        if shown.number == shown.pages:
+            # Roles nobody holds still say what they mean, after the holders, so none is hidden.
+            for name in [role] if role else ctx.config.roles:
+                if not held.get(name):
+                    by_role[name] = []
+        title = f"The {role} role" if role else "The roles and who holds them"
         lines = [shown.heading(render.safe(title))]
-        lines += [_role_line(r, holders, held.get(r, 0)) for r, holders in by_role.items()]
+        for name, holders in by_role.items():
+            lines += _role_lines(ctx.config.roles.get(name), name, holders, held.get(name, 0))
+        if shown.number == shown.pages:
+            lines.append("How to step into a role: /expectations.")
         reply_page(ctx, shown, lines, action="role_list", key=role or "")
 
     async def role_names(self, ctx: Context, typed: str) -> list[str]:
@@ -140,9 +146,13 @@ def describe_role(name: str, role: RoleInfo) -> str:
     return "\n".join(lines)
 
 
-def _role_line(role: str, holders: list[MemberRow], total: int) -> str:
-    names = ", ".join(render.safe(row.name) for row in holders)
-    return f"**{render.safe(role.capitalize())}** ({total}): {names}"
+def _role_lines(info: RoleInfo | None, role: str, names: list[str], total: int) -> list[str]:
+    """A role's holders on this page, then what it means and expects (if still listed)."""
+    lines = [f"**{render.safe(role.capitalize())}** ({total}): {', '.join(names) or 'nobody yet'}"]
+    if info is not None:
+        expects = "; ".join(render.trusted(c) for c in info.commitments)
+        lines.append(render.trusted(info.meaning) + (f" Expects: {expects}" if expects else ""))
+    return lines
 
 
 def _is_promotion(config: CommunityConfig, old: str, new: str) -> bool:

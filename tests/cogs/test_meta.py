@@ -9,10 +9,11 @@ from tests.conftest import Driver
 async def test_help_lists_only_what_the_caller_may_run(driver: Driver) -> None:
     await driver.run("ann", "/help")
     member_help = driver.transport.last()
-    assert "`/intro`" in member_help and "`/role list`" in member_help
-    assert "/role set" not in member_help and "/config set" not in member_help
+    assert "`/intro`" in member_help and "`/roles`" in member_help
+    assert "/role set" not in member_help and "/config" not in member_help
     await driver.run("mod", "/help", Level.MODERATOR)
-    assert "`/role set`" in driver.transport.last()
+    moderator_help = driver.transport.last()
+    assert "`/role set`" in moderator_help and "`/config show`" in moderator_help
 
 
 async def test_help_explains_a_command_or_group(driver: Driver) -> None:
@@ -34,7 +35,7 @@ async def test_ping(driver: Driver) -> None:
 async def test_config_show_and_set(driver: Driver) -> None:
     await driver.run("mod", "/config set intro_channel #hello-world", Level.MODERATOR)
     assert driver.transport.last() == "Saved: `intro_channel` is now hello-world."
-    await driver.run("ann", "/config show")
+    await driver.run("mod", "/config show", Level.MODERATOR)
     assert "- `intro_channel` (changed): hello-world" in driver.transport.last()
     await driver.run("ann", "/intro about=a goals=b interests=c")
     assert driver.transport.posts("hello-world")
@@ -65,6 +66,13 @@ async def test_config_set_refuses_bad_keys_and_values(driver: Driver) -> None:
     assert "`default_role` takes one of member" in driver.transport.last()
     await driver.run("mod", "/config show", moderator)
     assert "(changed)" not in driver.transport.last()
+
+
+async def test_settings_are_the_moderators_business(driver: Driver) -> None:
+    outcome = await driver.run("ann", "/config show")
+    assert not outcome.ok and driver.transport.last() == "Only moderators can use /config show."
+    await driver.run("ann", "/help config show")
+    assert "Only moderators can use it: ask one" in driver.transport.last()
 
 
 async def test_members_cannot_change_settings(driver: Driver) -> None:

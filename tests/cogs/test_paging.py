@@ -120,14 +120,15 @@ async def test_advocates_page(small_pages: Driver) -> None:
     assert all(name in shown for name in NAMES[:7])
 
 
-async def test_role_list_reaches_every_holder(small_pages: Driver) -> None:
+async def test_roles_reach_every_holder(small_pages: Driver) -> None:
     await small_pages.run("boss", "/role set @cy leader", Level.ADMIN)
-    texts = await walk(small_pages, "ana", "/role list", pages=4)  # 8 names, mod and boss
-    assert texts[0].startswith("**Who holds which role** (page 1 of 4)\n**Member** (9): ")
+    texts = await walk(small_pages, "ana", "/roles", pages=4)  # 8 names, mod and boss
+    assert texts[0].startswith("**The roles and who holds them** (page 1 of 4)\n**Member** (9): ")
     assert "**Leader** (1): cy" in texts[3]  # after every member, in the community's order
+    assert "**Contributor** (0): nobody yet" in texts[3] and "nobody yet" not in texts[0]
     shown = "".join(texts)
     assert all(name in shown for name in (*NAMES, "mod", "boss"))
-    texts = await walk(small_pages, "ana", "/role list member", pages=3)
+    texts = await walk(small_pages, "ana", "/roles member", pages=3)
     assert "cy" not in "".join(texts)
 
 

@@ -1,4 +1,4 @@
-"""Roles: expectations, changing a role, and who holds which."""
+"""Roles: expectations, changing a role, and the roles with who holds which."""
 
 from __future__ import annotations
 
@@ -29,7 +29,7 @@ async def test_a_moderator_sets_a_role_and_it_is_announced(driver: Driver) -> No
     announcement = driver.transport.posts(None)[0].reply.text
     assert "is now a **leader**" in announcement
     assert render.mentioned_ids(announcement) == ["bob"]
-    await driver.run("ann", "/role list leader")
+    await driver.run("ann", "/roles leader")
     assert "**Leader** (1): bob" in driver.transport.last()
     await driver.run("mod", "/role set @bob leader", Level.MODERATOR)
     assert "already a leader" in driver.transport.last()
@@ -50,16 +50,40 @@ async def test_only_admins_make_or_unmake_moderators(driver: Driver) -> None:
     assert (await driver.run("bob", "/config set page_size 5")).ok  # bob now moderates
 
 
-async def test_role_list_groups_everyone(driver: Driver) -> None:
+async def test_roles_say_what_each_expects_and_who_holds_it(driver: Driver) -> None:
     for name in ("ann", "bob", "cy"):
         await driver.run(name, "/ping")
     await driver.run("boss", "/role set @cy contributor", Level.ADMIN)
-    await driver.run("ann", "/role list")
-    text = driver.transport.last()
-    assert "**Member** (3): ann, bob, boss" in text
-    assert "**Contributor** (1): cy" in text
-    await driver.run("ann", "/role list leader")
-    assert driver.transport.last() == "Nobody is a leader yet."
+    await driver.run("ann", "/roles")
+    lines = driver.transport.last().splitlines()
+    assert lines[0] == "**The roles and who holds them**"
+    assert lines[1] == "**Member** (3): ann, bob, boss"
+    assert lines[2].startswith("Everyone who joins: here to learn, ask and share. Expects: ")
+    assert "Introduce yourself with /intro; Be kind" in lines[2]
+    assert lines[3] == "**Contributor** (1): cy"
+    # Roles nobody holds yet still say what they mean, in the community's order.
+    assert lines[5] == "**Leader** (0): nobody yet"
+    assert lines[6].startswith("Members who steer: ") and "Expects: Host or co-host" in lines[6]
+    assert lines[7] == "**Moderator** (0): nobody yet"
+    assert lines[-1] == "How to step into a role: /expectations."
+    await driver.run("ann", "/roles LEADER")
+    assert driver.transport.last().splitlines()[:2] == [
+        "**The leader role**",
+        "**Leader** (0): nobody yet",
+    ]
+
+
+async def test_the_old_role_list_points_to_roles(driver: Driver) -> None:
+    outcome = await driver.run("ann", "/role list")
+    assert not outcome.ok and driver.transport.last() == "/role list is now /roles."
+    await driver.run("ann", "/ROLE List leader")
+    assert driver.transport.last() == "/role list is now /roles: try /roles leader."
+    await driver.run("ann", "/role list @everyone **x**")
+    assert "@everyone" not in render.to_plain(driver.transport.last())
+    await driver.run("ann", "/help role list")
+    assert driver.transport.last().startswith("/role list is now /roles.\n\n`/roles [role]`")
+    assert (await driver.run("ann", "/role")).ok is False
+    assert driver.transport.last() == "/role needs one more word: /role set."
 
 
 async def test_bad_role_and_unknown_member(driver: Driver) -> None:
@@ -109,6 +133,6 @@ async def test_promotions_are_celebrated_and_demotions_told_privately(driver: Dr
 async def test_role_names_typed_back_are_clipped_and_neutralised(driver: Driver) -> None:
     await driver.run("ann", "/expectations **wizard**")
     assert "There is no role “\\*\\*wizard\\*\\*”" in driver.transport.last()
-    await driver.run("ann", "/role list " + "x" * 95)
+    await driver.run("ann", "/roles " + "x" * 95)
     shown = driver.transport.last()
     assert "x" * 59 + "…”" in shown and "x" * 61 not in shown

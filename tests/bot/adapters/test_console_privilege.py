@@ -21,7 +21,7 @@ def test_a_moderator_cannot_make_newcomers_moderators(tmp_path: Path) -> None:
                 ":join eve",
                 ":as eve",
                 "/badge grant @eve mentor I am great, honestly",
-                "/role list moderator",
+                "/roles moderator",
             ]
         ),
         tmp_path / "play.db",

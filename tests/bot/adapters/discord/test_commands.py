@@ -19,12 +19,13 @@ async def test_connects_without_message_content_and_syncs_once(env: DiscordEnv) 
     assert intents is not None and intents & fd.Intents.GUILD_MEMBERS
     assert not intents & fd.Intents.MESSAGE_CONTENT
     names = {command["name"] for command in env.fake.commands()}
-    assert {"intro", "role", "members", "expectations", "help", "config", "ping"} <= names
+    assert {"intro", "role", "roles", "members", "expectations", "help", "config"} <= names
     intro = next(c for c in env.fake.commands() if c["name"] == "intro")
     assert [o["name"] for o in intro["options"]] == ["write", "history", "show"]
-    # Groups mixing member and moderator subcommands stay visible; levels are checked on use.
-    role = next(c for c in env.fake.commands() if c["name"] == "role")
-    assert role.get("default_member_permissions") is None
+    # Moderators' commands are hidden from members by default; levels are checked on use.
+    hidden = {c["name"] for c in env.fake.commands() if c.get("default_member_permissions")}
+    assert {"role", "config", "badge", "spotlight"} <= hidden
+    assert not hidden & {"roles", "badges", "kudos", "intro"}
     syncs = [r for r in env.fake.requests if r.method == "PUT" and r.path.endswith("/commands")]
     assert len(syncs) == 1
     assert not await sync_commands(env.front.client, env.runtime.registry, None)
@@ -131,9 +132,7 @@ async def test_a_reply_longer_than_2000_characters_is_split(env: DiscordEnv) -> 
 
 
 async def test_autocomplete_offers_roles(env: DiscordEnv) -> None:
-    sent = await env.fake.autocomplete(
-        env.guild.id, env.general, env.alice, "role list", "role", "le"
-    )
+    sent = await env.fake.autocomplete(env.guild.id, env.general, env.alice, "roles", "role", "le")
     callback = await sent.callback()
     assert callback["data"]["choices"] == [{"name": "leader", "value": "leader"}]
 

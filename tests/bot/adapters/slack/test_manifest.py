@@ -40,7 +40,8 @@ def test_manifest_lists_every_top_level_command_and_the_umbrella() -> None:
     top_level = {f"/{path[0]}" for path in registry.commands}
     assert set(commands) == top_level | {"/copbot"}
     assert commands["/ping"]["description"] == "Check that the bot is up."
-    assert commands["/role"]["usage_hint"] == "list [role] | set <member> <role>"
+    assert commands["/role"]["usage_hint"] == "set <member> <role>"
+    assert commands["/roles"]["usage_hint"] == "[role]"
     assert all(c["should_escape"] for c in commands.values())  # mentions as <@U…|name>
     assert all(len(c["description"]) <= 100 for c in commands.values())
 
