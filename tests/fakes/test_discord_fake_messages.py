@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import io
-import struct
-import zlib
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
@@ -12,20 +10,6 @@ import discord
 import pytest
 
 from tests.fakes import discord as fd
-
-
-def png(width: int = 2, height: int = 1) -> bytes:
-    """A valid, tiny, all-black PNG."""
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        body = kind + data
-        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
-
-    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
-    pixels = zlib.compress(b"".join(b"\x00" + b"\x00" * width for _ in range(height)))
-    return (
-        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
-    )
 
 
 @dataclass
@@ -64,7 +48,9 @@ async def http(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[Http]:
 
 
 def image(description: str | None = "a black square", data: bytes | None = None) -> discord.File:
-    return discord.File(io.BytesIO(data or png()), filename="chart.png", description=description)
+    return discord.File(
+        io.BytesIO(data or fd.tiny_png()), filename="chart.png", description=description
+    )
 
 
 async def test_an_upload_is_kept_with_its_description(http: Http) -> None:
@@ -72,14 +58,14 @@ async def test_an_upload_is_kept_with_its_description(http: Http) -> None:
     (stored,) = http.fake.messages_in(http.channel_id)
     (attachment,) = stored.attachments
     assert (attachment.filename, attachment.description) == ("chart.png", "a black square")
-    assert attachment.data == png() and attachment.content_type == "image/png"
-    assert http.fake.requests[-1].files == {"files[0]": png()}
+    assert attachment.data == fd.tiny_png() and attachment.content_type == "image/png"
+    assert http.fake.requests[-1].files == {"files[0]": fd.tiny_png()}
     # discord.py reads back what Discord answers, sizes of images included.
     (seen,) = sent.attachments
     assert (seen.filename, seen.description, seen.size) == (
         "chart.png",
         "a black square",
-        len(png()),
+        len(fd.tiny_png()),
     )
     assert (seen.width, seen.height, seen.content_type) == (2, 1, "image/png")
 

@@ -35,6 +35,7 @@ class FailureRule:
     status: int = 429
     retry_after: float = 0.05  # a 429's wait, in seconds
     is_global: bool = False  # a 429 for every route, not just this bucket
+    cloudflare: bool = False  # a 429 from Cloudflare's ban on too many invalid requests
 
     def __post_init__(self) -> None:
         if self.status not in STATUSES:
@@ -48,6 +49,11 @@ class FailureRule:
 
     def response(self) -> web.Response:
         """The answer Discord gives for this status."""
+        if self.status == 429 and self.cloudflare:
+            # Cloudflare answers in HTML without Via; discord.py raises rather than waits.
+            headers = {"Retry-After": str(max(1, math.ceil(self.retry_after)))}
+            text = "<html><title>Error 1015: You are being rate limited</title></html>"
+            return web.Response(status=429, text=text, content_type="text/html", headers=headers)
         if self.status == 429:
             return rate_limited(self)
         if self.status in BODIES:

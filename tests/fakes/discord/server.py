@@ -182,9 +182,11 @@ class FakeDiscord:
         retry_after: float = 0.05,
         *,
         is_global: bool = False,
+        cloudflare: bool = False,
     ) -> None:
         """Fail the next `times` requests like "POST /channels/*/messages": 429, 500, 502-504."""
-        self.failures.append(FailureRule(route_pattern, times, status, retry_after, is_global))
+        rule = FailureRule(route_pattern, times, status, retry_after, is_global, cloudflare)
+        self.failures.append(rule)
 
     def inject_429(
         self,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import mimetypes
 import struct
+import zlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -99,3 +100,15 @@ def attachment_payload(a: RecordedAttachment, channel_id: int) -> dict[str, Any]
         # Images come back with their size, read from the PNG's header chunk.
         data["width"], data["height"] = struct.unpack(">II", a.data[16:24])
     return data
+
+
+def tiny_png(width: int = 2, height: int = 1) -> bytes:
+    """A valid all-black PNG, for tests that send an image."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    pixels = zlib.compress(b"".join(b"\x00" * (width + 1) for _ in range(height)))
+    return PNG_SIGNATURE + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
