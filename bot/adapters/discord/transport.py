@@ -1,4 +1,4 @@
-"""Sending what a command queued: interaction answers, channel posts, DMs and modals."""
+"""Sending what a command or job queued: interaction answers, posts, DMs, edits and modals."""
 
 from __future__ import annotations
 
@@ -9,28 +9,42 @@ import discord
 
 from bot import render
 from bot.adapters.discord import render as ui
+from bot.adapters.discord import sending
+from bot.adapters.discord.sending import (
+    CANNOT_DM,
+    ref_of,
+    send_parts,
+    transient_errors,
+    without_image,
+)
+from bot.delivery import Delivered
 from bot.dispatch import Place
-from bot.reply import FormRequest, Outgoing, Reply, ToChannel, ToInvoker, ToMember
+from bot.reply import EditMessage, FormRequest, Outgoing, Reply, ToChannel, ToInvoker, ToMember
 
 log = logging.getLogger(__name__)
-CANNOT_DM = 50007  # Discord's "Cannot send messages to this user": their DMs are closed
 
 
 class GuildTransport:
-    """Posts in a guild's channels and DMs its members; used for events and interactions."""
+    """Posts in a guild's channels, DMs its members and edits what it sent, for any caller."""
 
     def __init__(self, client: discord.Client, guild: discord.Guild | None) -> None:
         self.client = client
         self.guild = guild
 
-    async def deliver(self, place: Place, item: Outgoing) -> bool:
-        """Send one item; False when a member's DMs are closed."""
-        if isinstance(item, ToChannel):
-            await self.post(self.channel_for(item.channel, place), item.reply)
-        elif isinstance(item, ToMember):
-            return await self.direct_message(int(item.member.external_id), item.reply)
-        else:
-            log.debug("nothing to answer outside an interaction: %s", type(item).__name__)
+    async def deliver(self, place: Place, item: Outgoing) -> Delivered:
+        """Send or edit one item: the message's "channel/message" reference, False if refused."""
+        # A long text goes out in parts: the reference names the last one, which carries the
+        # buttons and the image and is the one an EditMessage changes.
+        async with transient_errors():
+            if isinstance(item, ToChannel):
+                channel = self.channel_for(item.channel, place)
+                return await self.post(channel, item.reply, nonce=item.nonce)
+            if isinstance(item, ToMember):
+                user_id = int(item.member.external_id)
+                return await self.direct_message(user_id, item.reply, nonce=item.nonce)
+            if isinstance(item, EditMessage):
+                return await self.edit(item)
+        log.debug("nothing to answer outside an interaction: %s", type(item).__name__)
         return True
 
     async def channel_names(self) -> list[str] | None:
@@ -61,25 +75,44 @@ class GuildTransport:
             (c for c in guild.text_channels if c.permissions_for(guild.me).send_messages), None
         )
 
-    async def post(self, channel: discord.abc.Messageable | None, reply: Reply) -> None:
-        """Post a public message, split to fit, with buttons on its last part."""
+    async def post(
+        self, channel: discord.abc.Messageable | None, reply: Reply, *, nonce: str | None = None
+    ) -> Delivered:
+        """Post a public message; its reference, or False when there is nowhere to post."""
         if channel is None:
             log.warning("nowhere to post in %s", self.guild)
-            return
-        await _send(channel, reply)
+            return False
+        if reply.image is not None and not _can_attach(channel):
+            # Discord would refuse the whole post; the picture's words still say what it shows.
+            log.info("no Attach Files in %s: sending the image's description", channel)
+            reply = without_image(reply)
+        return ref_of(await send_parts(channel, reply, nonce=nonce))
 
-    async def direct_message(self, user_id: int, reply: Reply) -> bool:
-        """DM a member; their guild rides along in button ids, since a DM has no guild."""
+    async def direct_message(
+        self, user_id: int, reply: Reply, *, nonce: str | None = None
+    ) -> Delivered:
+        """DM a member: the reference, or False when their DMs are closed."""
         user = self.client.get_user(user_id) or await self.client.fetch_user(user_id)
-        guild_id = self.guild.id if self.guild else None
         try:
-            await _send(user, reply, guild_id=guild_id)
+            sent = await send_parts(user, reply, nonce=nonce, guild_id=self._guild_id)
         except discord.Forbidden as error:
             if error.code != CANNOT_DM:
                 raise
             log.info("DMs closed for user %s; using the fallback", user_id)
             return False
-        return True
+        return ref_of(sent)
+
+    async def edit(self, item: EditMessage) -> Delivered:
+        """Edit a message sent earlier (by its reference) without fetching it first."""
+        channel_id, _ = sending.parse_ref(item.ref)
+        in_guild = self.guild is not None and self.guild.get_channel_or_thread(channel_id)
+        guild_id = None if in_guild else self._guild_id
+        return await sending.edit(self.client, item.ref, item.reply, guild_id=guild_id)
+
+    @property
+    def _guild_id(self) -> int | None:
+        # Buttons outside the guild (in a DM) carry its id, since a DM has no guild.
+        return self.guild.id if self.guild else None
 
 
 class InteractionTransport(GuildTransport):
@@ -95,8 +128,8 @@ class InteractionTransport(GuildTransport):
         self._deferred_private: bool | None = None  # set when a "thinking…" message awaits
         self._answered = False  # once something was sent, @original is no longer the pressed one
 
-    async def deliver(self, place: Place, item: Outgoing) -> bool:
-        """Answer the interaction, or post and DM as a guild transport does."""
+    async def deliver(self, place: Place, item: Outgoing) -> Delivered:
+        """Answer the interaction, or post, DM and edit as a guild transport does."""
         async with self._lock:
             if isinstance(item, ToInvoker):
                 await self._answer(item.reply)
@@ -215,20 +248,10 @@ class InteractionTransport(GuildTransport):
         return self.guild.id if in_dm and self.guild else None
 
 
-async def _send(
-    target: discord.abc.Messageable, reply: Reply, *, guild_id: int | None = None
-) -> None:
-    """Send a reply split to fit, with its buttons on the last part."""
-    pieces = ui.chunks(reply.text)
-    for index, piece in enumerate(pieces):
-        last = index == len(pieces) - 1
-        await target.send(
-            piece,
-            view=ui.view(reply.buttons, guild_id=guild_id)
-            if last and reply.buttons
-            else discord.utils.MISSING,
-            allowed_mentions=ui.allowed_mentions(reply.text),
-        )
+def _can_attach(channel: discord.abc.Messageable) -> bool:
+    if isinstance(channel, discord.abc.GuildChannel):
+        return channel.permissions_for(channel.guild.me).attach_files
+    return True  # DMs always take files
 
 
 def _guild_of(client: discord.Client, interaction: discord.Interaction) -> discord.Guild | None:

@@ -16,10 +16,12 @@ from .models import (
     FakeUser,
     Intents,
     Perm,
+    RecordedAttachment,
     RecordedMessage,
     RecordedRequest,
 )
 from .server import FakeDiscord, SentInteraction
+from .uploads import tiny_png
 
 __all__ = [
     "DiscordHTTPError",
@@ -32,7 +34,9 @@ __all__ = [
     "FakeUser",
     "Intents",
     "Perm",
+    "RecordedAttachment",
     "RecordedMessage",
     "RecordedRequest",
     "SentInteraction",
+    "tiny_png",
 ]

@@ -1,20 +1,16 @@
-"""Request pipeline: record, inject 429s, check bot auth, render errors."""
+"""Request pipeline: record, inject failures, check bot auth, render errors."""
 
 from __future__ import annotations
 
-import fnmatch
-import hashlib
 import json
-import math
-import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from aiohttp import web
+from aiohttp import BodyPartReader, web
 
 from .errors import DiscordHTTPError, json_response
 from .models import RecordedRequest
+from .uploads import Upload
 
 if TYPE_CHECKING:
     from .server import FakeDiscord
@@ -22,47 +18,8 @@ if TYPE_CHECKING:
 API = "/api/v10"
 # aiohttp >= 3.12 wants typed request keys; older versions take plain strings.
 BODY_KEY: Any = web.RequestKey("json_body", object) if hasattr(web, "RequestKey") else "json_body"
+FILES_KEY: Any = web.RequestKey("files", object) if hasattr(web, "RequestKey") else "files"
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
-
-
-@dataclass
-class RateLimitRule:
-    """An injected 429: answer the next `times` requests matching `pattern`."""
-
-    pattern: str
-    times: int
-    retry_after: float
-    is_global: bool
-
-    def matches(self, method: str, path: str) -> bool:
-        """`pattern` is "METHOD /path/glob" or just "/path/glob" for any method."""
-        if " " in self.pattern:
-            return fnmatch.fnmatchcase(f"{method} {path}", self.pattern)
-        return fnmatch.fnmatchcase(path, self.pattern)
-
-
-def rate_limited(rule: RateLimitRule, path: str) -> web.Response:
-    """A 429 as Discord sends it; discord.py only retries when `Via` is present."""
-    bucket = hashlib.sha1(rule.pattern.encode()).hexdigest()[:16]
-    headers = {
-        "Retry-After": str(max(1, math.ceil(rule.retry_after))),
-        "X-RateLimit-Limit": "5",
-        "X-RateLimit-Remaining": "0",
-        "X-RateLimit-Reset": f"{time.time() + rule.retry_after:.3f}",
-        "X-RateLimit-Reset-After": f"{rule.retry_after:.3f}",
-        "X-RateLimit-Bucket": bucket,
-        "X-RateLimit-Scope": "global" if rule.is_global else "user",
-        # Cloudflare's own bans lack Via; discord.py treats a Via-less 429 as fatal.
-        "Via": "1.1 google",
-    }
-    if rule.is_global:
-        headers["X-RateLimit-Global"] = "true"
-    body = {
-        "message": "You are being rate limited.",
-        "retry_after": rule.retry_after,
-        "global": rule.is_global,
-    }
-    return json_response(body, status=429, headers=headers)
 
 
 def needs_bot_auth(path: str) -> bool:
@@ -94,12 +51,14 @@ def make_middleware(fake: FakeDiscord) -> Callable[..., Awaitable[web.StreamResp
 async def _respond(
     fake: FakeDiscord, request: web.Request, record: RecordedRequest, handler: Handler
 ) -> web.StreamResponse:
-    record.json = await _read_body(request)
+    record.json, files = await _read_body(request)
+    record.files = {upload.field: upload.data for upload in files}
     request[BODY_KEY] = record.json
-    for rule in fake.rate_limits:
+    request[FILES_KEY] = files
+    for rule in fake.failures:
         if rule.times > 0 and rule.matches(record.method, record.path):
             rule.times -= 1
-            return rate_limited(rule, record.path)
+            return rule.response()
     # Unknown routes 404 before authentication is considered.
     unmatched = request.match_info.http_exception
     if isinstance(unmatched, web.HTTPMethodNotAllowed):
@@ -113,16 +72,30 @@ async def _respond(
     return await handler(request)
 
 
-async def _read_body(request: web.Request) -> Any:
-    """Parse a JSON body, or the `payload_json` part of a multipart upload."""
+async def _read_body(request: web.Request) -> tuple[Any, list[Upload]]:
+    """Parse a JSON body, or a multipart upload's `payload_json` and its `files[n]` parts."""
     if not request.can_read_body:
-        return None
-    if request.content_type == "multipart/form-data":
-        form = await request.post()
-        raw = form.get("payload_json")
-        return json.loads(raw) if isinstance(raw, str) else None
-    text = await request.text()
+        return None, []
     try:
-        return json.loads(text) if text else None
+        if request.content_type == "multipart/form-data":
+            return await _read_multipart(request)
+        text = await request.text()
+        return (json.loads(text) if text else None), []
     except ValueError:
         raise DiscordHTTPError(400, 50109, "The request body contains invalid JSON.") from None
+
+
+async def _read_multipart(request: web.Request) -> tuple[Any, list[Upload]]:
+    payload: Any = None
+    files: list[Upload] = []
+    reader = await request.multipart()
+    while (part := await reader.next()) is not None:
+        if not isinstance(part, BodyPartReader):
+            continue  # nested multiparts are not something Discord reads
+        if part.name == "payload_json":
+            payload = json.loads(await part.text())
+        elif part.name is not None:
+            data = bytes(await part.read())
+            content_type = part.headers.get("Content-Type", "application/octet-stream")
+            files.append(Upload(part.name, part.filename or "", data, content_type))
+    return payload, files

@@ -148,6 +148,23 @@ class RecordedRequest:
     query: dict[str, str]
     json: Any
     status: int = 0
+    files: dict[str, bytes] = field(default_factory=dict)  # multipart file parts by field name
+
+
+@dataclass
+class RecordedAttachment:
+    """A file uploaded with a message, kept whole so tests can look at it."""
+
+    id: int
+    filename: str
+    data: bytes
+    description: str | None = None
+    content_type: str = "application/octet-stream"
+
+    @property
+    def size(self) -> int:
+        """The file's size in bytes."""
+        return len(self.data)
 
 
 @dataclass
@@ -168,7 +185,9 @@ class RecordedMessage:
     timestamp: str = field(default_factory=iso_now)
     edited_timestamp: str | None = None
     deleted: bool = False
-    edits: list[dict[str, Any]] = field(default_factory=list)
+    edits: list[dict[str, Any]] = field(default_factory=list)  # each PATCH body, in order
+    attachments: list[RecordedAttachment] = field(default_factory=list)
+    nonce: str | int | None = None
 
     @property
     def ephemeral(self) -> bool:

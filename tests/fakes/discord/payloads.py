@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from .models import FakeChannel, FakeGuild, FakeMember, FakeRole, FakeUser, RecordedMessage
+from .uploads import attachment_payload
 
 
 def user(u: FakeUser) -> dict[str, Any]:
@@ -168,7 +169,7 @@ def message(
         "mention_everyone": False,
         "mentions": [],
         "mention_roles": [],
-        "attachments": [],
+        "attachments": [attachment_payload(a, m.channel_id) for a in m.attachments],
         # Discord fills in the embed type for bot-sent embeds.
         "embeds": [{"type": "rich", **e} for e in m.embeds],
         "components": m.components,
@@ -177,6 +178,8 @@ def message(
     }
     if guild_id is not None:
         data["guild_id"] = str(guild_id)
+    if m.nonce is not None:
+        data["nonce"] = m.nonce
     if webhook_id is not None:
         data["webhook_id"] = str(webhook_id)
         data["application_id"] = str(webhook_id)

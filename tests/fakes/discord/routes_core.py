@@ -10,13 +10,15 @@ from . import payloads
 from .errors import (
     CANNOT_DM,
     CANNOT_EDIT_OTHERS,
+    EMPTY_MESSAGE,
     UNKNOWN_USER,
     DiscordHTTPError,
     json_response,
     not_found,
 )
-from .middleware import BODY_KEY
-from .models import Perm
+from .middleware import BODY_KEY, FILES_KEY
+from .models import Perm, RecordedAttachment, RecordedMessage
+from .uploads import Upload, attachments_for
 from .validate_messages import CHANNEL_FLAGS, validate_message
 
 if TYPE_CHECKING:
@@ -76,11 +78,22 @@ def add_routes(app: web.Application, fake: FakeDiscord) -> None:
     async def create_message(request: web.Request) -> web.Response:
         channel = state.channel(request.match_info["channel_id"])
         body = body_of(request)
+        files = files_of(request)
         state.require_bot_permission(channel, Perm.VIEW_CHANNEL | Perm.SEND_MESSAGES)
-        validate_message(body, creating=True, allowed_flags=CHANNEL_FLAGS)
+        validate_message(body, creating=True, allowed_flags=CHANNEL_FLAGS, files=len(files))
+        attachments = attachments_for(body, files)
+        if attachments:
+            state.require_bot_permission(channel, Perm.ATTACH_FILES)
         if channel.recipient_id in state.dms_closed:
             raise DiscordHTTPError(403, CANNOT_DM, "Cannot send messages to this user")
-        message = state.add_message(channel.id, body, state.bot.id, "channel")
+        if body.get("enforce_nonce") and body.get("nonce") is not None:
+            # A resend with the same nonce gets the message already made, not a second one.
+            earlier = state.by_nonce(channel.id, state.bot.id, body["nonce"])
+            if earlier is not None:
+                return json_response(state.message_payload(earlier))
+        message = state.add_message(
+            channel.id, body, state.bot.id, "channel", attachments=attachments
+        )
         return json_response(state.message_payload(message))
 
     async def get_message(request: web.Request) -> web.Response:
@@ -97,7 +110,10 @@ def add_routes(app: web.Application, fake: FakeDiscord) -> None:
                 403, CANNOT_EDIT_OTHERS, "Cannot edit a message authored by another user"
             )
         validate_message(body, creating=False, allowed_flags=CHANNEL_FLAGS)
-        state.edit_message(message, body)
+        attachments = attachments_for(body, files_of(request), message.attachments)
+        if emptied(message, body, attachments):
+            raise DiscordHTTPError(400, EMPTY_MESSAGE, "Cannot send an empty message")
+        state.edit_message(message, body, attachments)
         return json_response(state.message_payload(message))
 
     async def delete_message(request: web.Request) -> web.Response:
@@ -146,6 +162,22 @@ def as_int(value: Any) -> int:
         return int(value)
     except (TypeError, ValueError):
         return 0
+
+
+def files_of(request: web.Request) -> list[Upload]:
+    """The request's uploaded file parts, read by the recording middleware."""
+    return list(request.get(FILES_KEY) or [])
+
+
+def emptied(
+    m: RecordedMessage, body: dict[str, Any], attachments: list[RecordedAttachment] | None
+) -> bool:
+    """Whether an edit would leave nothing in the message, which Discord refuses."""
+    content = body.get("content", m.content)
+    embeds = body.get("embeds", m.embeds)
+    components = body.get("components", m.components)
+    files = m.attachments if attachments is None else attachments
+    return not (content or embeds or components or files)
 
 
 def body_of(request: web.Request) -> Any:

@@ -11,8 +11,9 @@ from typing import Any
 from aiohttp import web
 
 from . import interactions, payloads, routes_commands, routes_core, routes_interactions
+from .failures import FailureRule
 from .gateway import Gateway, Session
-from .middleware import RateLimitRule, make_middleware
+from .middleware import make_middleware
 from .models import (
     DriverError,
     FakeChannel,
@@ -49,7 +50,7 @@ class FakeDiscord:
         self.state = FakeState(token, bot.id, bot, owner)
         self.interaction_timeout = interaction_timeout
         self.privileged_intents = privileged_intents
-        self.rate_limits: list[RateLimitRule] = []
+        self.failures: list[FailureRule] = []
         self.gateway = Gateway(
             self.state, lambda: self.gateway_url, heartbeat_interval_ms, privileged_intents
         )
@@ -82,7 +83,8 @@ class FakeDiscord:
     async def start(self) -> FakeDiscord:
         """Listen on a random free port on 127.0.0.1."""
         self._changed = asyncio.Condition()
-        app = web.Application(middlewares=[make_middleware(self)])
+        # Uploads may be larger than aiohttp's 1 MiB default; the routes apply Discord's limit.
+        app = web.Application(middlewares=[make_middleware(self)], client_max_size=64 * 2**20)
         app.router.add_get("/gateway", self.gateway.handle)
         routes_core.add_routes(app, self)
         routes_commands.add_routes(app, self)
@@ -172,6 +174,20 @@ class FakeDiscord:
         """Make the user refuse DMs from the bot (50007 on send)."""
         self.state.dms_closed.add(self.state.ensure_user(user).id)
 
+    def fail_next(
+        self,
+        route_pattern: str,
+        status: int = 500,
+        times: int = 1,
+        retry_after: float = 0.05,
+        *,
+        is_global: bool = False,
+        cloudflare: bool = False,
+    ) -> None:
+        """Fail the next `times` requests like "POST /channels/*/messages": 429, 500, 502-504."""
+        rule = FailureRule(route_pattern, times, status, retry_after, is_global, cloudflare)
+        self.failures.append(rule)
+
     def inject_429(
         self,
         route_pattern: str,
@@ -180,8 +196,8 @@ class FakeDiscord:
         *,
         is_global: bool = False,
     ) -> None:
-        """Answer the next `times` requests matching e.g. "POST /channels/*/messages" with 429."""
-        self.rate_limits.append(RateLimitRule(route_pattern, times, retry_after, is_global))
+        """Rate-limit the next `times` requests matching the pattern (see `fail_next`)."""
+        self.fail_next(route_pattern, 429, times, retry_after, is_global=is_global)
 
     # -- gateway events ---------------------------------------------------
 

@@ -22,6 +22,7 @@ from .models import (
     FakeRole,
     FakeUser,
     Perm,
+    RecordedAttachment,
     RecordedMessage,
     RecordedRequest,
     iso_now,
@@ -67,6 +68,9 @@ class FakeState:
         self.commands: dict[int | None, list[dict[str, Any]]] = {None: []}
         self.requests: list[RecordedRequest] = []
         self.interactions: dict[int, InteractionRecord] = {}
+        # Discord only says it remembers nonces for "the past few minutes".
+        self.nonce_window = 180.0
+        self._nonces: dict[tuple[int, int, str], tuple[int, float]] = {}
 
     # -- entities ---------------------------------------------------------
 
@@ -158,6 +162,7 @@ class FakeState:
         author_id: int,
         source: str,
         interaction_id: int | None = None,
+        attachments: list[RecordedAttachment] | None = None,
     ) -> RecordedMessage:
         """Store a message created from a (validated) request body."""
         channel = self.channels.get(channel_id)
@@ -173,13 +178,32 @@ class FakeState:
             interaction_id=interaction_id,
             source=source,
             guild_id=channel.guild_id if channel else None,
+            attachments=list(attachments or []),
+            nonce=body.get("nonce"),
         )
         self.messages[m.id] = m
+        if m.nonce is not None and body.get("enforce_nonce"):
+            self._nonces[(channel_id, author_id, str(m.nonce))] = (m.id, time.monotonic())
         return m
 
-    def edit_message(self, m: RecordedMessage, body: dict[str, Any]) -> None:
+    def by_nonce(self, channel_id: int, author_id: int, nonce: Any) -> RecordedMessage | None:
+        """The live message this author created here with this nonce, if recent enough."""
+        found = self._nonces.get((channel_id, author_id, str(nonce)))
+        if found is None or time.monotonic() - found[1] > self.nonce_window:
+            return None
+        m = self.messages.get(found[0])
+        return m if m is not None and not m.deleted else None
+
+    def edit_message(
+        self,
+        m: RecordedMessage,
+        body: dict[str, Any],
+        attachments: list[RecordedAttachment] | None = None,
+    ) -> None:
         """Apply a PATCH body; only the fields present change, as on Discord."""
         m.edits.append(body)
+        if attachments is not None:
+            m.attachments = attachments
         m.edited_timestamp = iso_now()
         if "content" in body:
             m.content = body["content"] or ""

@@ -23,8 +23,10 @@ SELECTS = {3, 5, 6, 7, 8}
 LINK_STYLE, PREMIUM_STYLE = 5, 6
 
 
-def validate_message(body: Any, *, creating: bool, allowed_flags: int, prefix: Path = ()) -> None:
-    """Raise like Discord for an invalid create/edit message body."""
+def validate_message(
+    body: Any, *, creating: bool, allowed_flags: int, prefix: Path = (), files: int = 0
+) -> None:
+    """Raise like Discord for an invalid create/edit message body (`files`: parts uploaded)."""
     if not isinstance(body, dict):
         raise DiscordHTTPError(400, 50109, "The request body contains invalid JSON.")
     errors = FormErrors(prefix)
@@ -51,16 +53,33 @@ def validate_message(body: Any, *, creating: bool, allowed_flags: int, prefix: P
     else:
         _check_action_rows(components, errors)
     _check_allowed_mentions(body.get("allowed_mentions"), errors)
+    if creating:
+        _check_nonce(body.get("nonce"), body.get("enforce_nonce"), errors)
     errors.raise_if_any()
     if creating and not (
         content
         or embeds
         or components
         or body.get("sticker_ids")
+        or files
         or body.get("attachments")
         or body.get("poll")
     ):
         raise DiscordHTTPError(400, EMPTY_MESSAGE, "Cannot send an empty message")
+
+
+def _check_nonce(nonce: Any, enforce: Any, errors: FormErrors) -> None:
+    # A nonce is a 64-bit integer or a string of at most 25 characters.
+    if nonce is None:
+        pass
+    elif isinstance(nonce, str):
+        errors.max_length(("nonce",), nonce, 25)
+    elif isinstance(nonce, bool) or not isinstance(nonce, int):
+        errors.add(("nonce",), "NONCE_TYPE_INVALID", "Nonce must be an integer or a string.")
+    elif not -(2**63) <= nonce < 2**63:
+        errors.add(("nonce",), "NUMBER_TYPE_MAX", "int value should be <= 9223372036854775807.")
+    if enforce is not None and not isinstance(enforce, bool):
+        errors.add(("enforce_nonce",), "BASE_TYPE_BOOLEAN", "Must be either true or false.")
 
 
 def _check_embeds(embeds: list[Any], errors: FormErrors) -> None:

@@ -88,9 +88,14 @@ async def settled(sent: fd.SentInteraction, timeout: float = 3.0) -> dict[str, A
 
 
 async def start_env(
-    monkeypatch: pytest.MonkeyPatch, fake: fd.FakeDiscord, *, db_url: str, **settings: Any
+    monkeypatch: pytest.MonkeyPatch,
+    fake: fd.FakeDiscord,
+    *,
+    db_url: str,
+    client_options: dict[str, Any] | None = None,
+    **settings: Any,
 ) -> tuple[Runtime, DiscordFrontEnd]:
-    """Build the runtime and connect the real front-end to the stand-in."""
+    """Build the runtime and connect the real front-end (with discord.py's options) to the fake."""
     # The front-end points discord.py at the stand-in; monkeypatch puts Discord back after.
     monkeypatch.setattr(discord.http.Route, "BASE", discord.http.Route.BASE)
     monkeypatch.setattr(DiscordWebSocket, "DEFAULT_GATEWAY", DiscordWebSocket.DEFAULT_GATEWAY)
@@ -104,7 +109,7 @@ async def start_env(
     runtime = await build_runtime(settings, clock=ManualClock(START, frozen=True), migrate=False)
     # The clock is frozen, so buckets would never refill: pacing has tests of its own.
     runtime.dispatcher.sender.pacing = None
-    front = DiscordFrontEnd(runtime, guild_ready_timeout=0.05)
+    front = DiscordFrontEnd(runtime, guild_ready_timeout=0.05, **(client_options or {}))
     await front.start()
     await asyncio.wait_for(front.client.wait_until_ready(), 5)
     return runtime, front
