@@ -37,7 +37,9 @@ class DiscordFrontEnd:
             runtime.dispatcher,
             runtime.registry,
             dev_guild=settings.discord_guild,
-            **client_options,  # type: ignore[arg-type]
+            # A rate limit longer than this raises instead of stalling the sender: the outbox
+            # reschedules the message and goes on with other channels.
+            **{"max_ratelimit_timeout": 30.0, **client_options},  # type: ignore[arg-type]
         )
         self._task: asyncio.Task[None] | None = None
         client = self.client

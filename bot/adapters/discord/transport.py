@@ -27,6 +27,10 @@ log = logging.getLogger(__name__)
 class GuildTransport:
     """Posts in a guild's channels, DMs its members and edits what it sent, for any caller."""
 
+    # Discord drops a resent message whose nonce it saw minutes ago (enforce_nonce), so the
+    # outbox may record outcomes in batches: a crash in between resends nothing twice.
+    dedupes = True
+
     def __init__(self, client: discord.Client, guild: discord.Guild | None) -> None:
         self.client = client
         self.guild = guild
