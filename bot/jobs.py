@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import dataclass
 from datetime import datetime
@@ -78,15 +79,19 @@ class LocalJobs:
         self.dispatcher = dispatcher
         self.specs = {spec.name: spec for spec in specs if spec.kind}
         self._done: dict[tuple[int, str], str] = {}  # the last period known finished
+        self._lock = asyncio.Lock()
 
     async def run_due(self, now: datetime) -> int:
         """Run every job whose latest due time has passed and whose period isn't done: once."""
         ran = 0
         for due in await self._latest(now):
-            if await self.pending(due):
-                ok, _ = await self.run(due)
-                ran += ok
+            ran += await self.run_if_pending(due)
         return ran
+
+    async def run_if_pending(self, due: Due) -> bool:
+        """Run it unless its period is done; one at a time, so two callers never both run it."""
+        async with self._lock:
+            return await self.pending(due) and (await self.run(due))[0]
 
     async def between(self, after: datetime, until: datetime) -> list[Due]:
         """Every run that falls due in (after, until], in time order (the console's clock)."""

@@ -14,7 +14,7 @@ from bot import render
 from bot.clock import Clock
 from bot.commands import Member
 from bot.delivery import TransientError
-from bot.outbox import Queued, away_reason, dump, load, member_of
+from bot.outbox import Handle, Queued, away_reason, dump, load, member_of
 from bot.pacing import Pacer, Pacing
 from bot.places import Place
 from bot.reply import EditMessage, Outgoing, Reply, ToChannel, ToMember
@@ -220,7 +220,7 @@ class Sender:
             text = f"{render.mention(item.member)} {item.reply.text}"
             fallback = OutboxRow(
                 community_id=row.community_id,
-                handle=row.handle[:1] + "f" + row.handle[2:],
+                handle=Handle.new().id,
                 kind="post",
                 channel=row.fallback_channel,
                 here=row.here,

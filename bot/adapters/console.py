@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 import logging
+import secrets
 import sys
+from pathlib import Path
 from typing import TextIO
 
 from bot import render
@@ -13,7 +16,17 @@ from bot.adapters.console_meta import MetaCommands
 from bot.clock import ManualClock
 from bot.commands import Event, Level
 from bot.dispatch import Actor, Place
-from bot.reply import Button, Form, FormRequest, Outgoing, ToChannel, ToInvoker, ToMember
+from bot.reply import (
+    Button,
+    EditMessage,
+    Form,
+    FormRequest,
+    Image,
+    Outgoing,
+    ToChannel,
+    ToInvoker,
+    ToMember,
+)
 from bot.runtime import Runtime
 from storage import members
 
@@ -23,6 +36,7 @@ PLATFORM = "console"
 COMMUNITY = "playground"
 CHANNEL = "general"
 OWNER = "owner"
+FILES = Path("copbot-files")  # pictures the bot sent, so the playground can show where
 # Shown when handling a line raised: a bug somewhere, never a user's mistake.
 BUG_NOTE = "That line hit a bug in copbot (the log has the details); nothing more was done."
 
@@ -35,11 +49,15 @@ class ConsoleTransport:
         self._invoker = invoker
         self.forms: list[Form] = []
 
-    async def deliver(self, place: Place, item: Outgoing) -> bool:
+    async def deliver(self, place: Place, item: Outgoing) -> bool | str:
         """Print one message; a form is kept to be asked for after the command."""
         if isinstance(item, FormRequest):
             self.forms.append(item.form)
             return True
+        if isinstance(item, EditMessage):
+            where = item.ref.rpartition("|")[0] or item.where
+            self._console.show(f"edited {where}", item.reply.text, item.reply.buttons)
+            return item.ref
         if isinstance(item, ToInvoker):
             where = f"only @{self._invoker}" if item.reply.private else f"#{place.channel}"
         elif isinstance(item, ToChannel):
@@ -47,8 +65,22 @@ class ConsoleTransport:
         else:
             assert isinstance(item, ToMember)
             where = f"DM @{item.member.name}"
-        self._console.show(where, item.reply.text, item.reply.buttons)
-        return True
+        text = item.reply.text
+        if item.reply.image is not None:
+            path = save_image(item.reply.image, getattr(item, "nonce", None))
+            text = f"{text}\n[image: {path}] {item.reply.image.alt}"
+        self._console.show(where, text, item.reply.buttons)
+        # The reference says where it was, so an edit after a restart is still headed right.
+        return f"{where}|{self._console.next_ref()}"
+
+
+def save_image(image: Image, nonce: str | None) -> Path:
+    """Write a message's picture under ./copbot-files/, where the block says it is."""
+    FILES.mkdir(exist_ok=True)
+    stem = nonce or secrets.token_hex(6)
+    path = FILES / f"{stem}-{Path(image.filename).name}"
+    path.write_bytes(image.png)
+    return path
 
 
 class Console:
@@ -67,8 +99,15 @@ class Console:
         self._pending: str | None = None  # a line that cancelled a form, to run next
         self._place = Place(PLATFORM, COMMUNITY, COMMUNITY, CHANNEL)
         self._meta = MetaCommands(self)
+        self._refs = itertools.count(1)
         # Scheduled jobs print here too, as if the owner were watching.
         runtime.dispatcher.transports[PLATFORM] = lambda place: ConsoleTransport(self, OWNER)
+        # No platform to protect here: what a line caused is printed before the next is read.
+        runtime.dispatcher.sender.pacing = None
+
+    def next_ref(self) -> int:
+        """A number for each message shown, so edits can name it."""
+        return next(self._refs)
 
     def show(self, where: str, text: str, buttons: tuple[Button, ...] = ()) -> None:
         """Print one block: `[where] text`, then its buttons."""
@@ -101,6 +140,7 @@ class Console:
             try:
                 if not await self.handle(line.strip()):
                     return 0
+                await self.runtime.dispatcher.sender.drain_all()
             except Exception:
                 # One bad line must not end a session someone is exploring: say so, go on.
                 log.exception("the playground failed on a line")

@@ -6,6 +6,7 @@ import re
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
 from bot import render
 from bot.clock import EARLIEST, LATEST, ClockRangeError
@@ -33,11 +34,13 @@ HELP_ROWS: tuple[tuple[str, str], ...] = (
     ),
     (
         "`:clock +3d`, `:clock +2h`, `:clock +30m`, `:clock 2026-12-01T09:00`",
-        "move the playground's clock, between the years 2000 and 9000 (alone: tell the time)",
+        "move the playground's clock, between the years 2000 and 9000 (alone: tell the time); "
+        "moving forward runs, in time order, the jobs that fall due on the way",
     ),
+    ("`:jobs`", "the scheduled jobs and when each runs next, in the community's time zone"),
     (
         "`:run` / `:run JOB`",
-        "list the scheduled jobs / run one now (`flush_activity`, `badge_recheck`)",
+        "list the scheduled jobs / run one now, outside its schedule",
     ),
     ("`:home`", "your own page (intro, role, kudos, badges): what Slack shows in its Home tab"),
     ("`:help`, `:quit`", "list these / leave (end of input also leaves)"),
@@ -89,6 +92,7 @@ class MetaCommands:
             "click": self._click,
             "clock": self._clock,
             "run": self._run_job,
+            "jobs": self._jobs,
             "home": self._home,
             "help": self._help,
         }
@@ -187,17 +191,37 @@ class MetaCommands:
         clock = self.console.clock
         try:
             if not arg:
-                pass
+                target = None
             elif offset := _OFFSET.fullmatch(arg):
-                clock.advance(_delta(*offset.groups()))
+                target = _moved(clock.now(), _delta(*offset.groups()))
             elif _WHEN.fullmatch(arg):
-                clock.set(_when(arg))
+                target = _when(arg)
             else:
                 raise ValueError(arg)
         except ValueError:  # a malformed time, or one outside the clock's span
             self._note(CLOCK_USAGE)
             return
+        if target is not None and target > clock.now():
+            # As the real scheduler would have: what fell due on the way runs, in time order.
+            await self.console.runtime.scheduler.advance(clock, target)
+        elif target is not None:
+            clock.set(target)  # back in time: nothing runs
         self._note(f"The time is now {clock.now():%Y-%m-%d %H:%M} UTC.")
+
+    async def _jobs(self, arg: str) -> None:
+        if not self._nothing_after("jobs", arg):
+            return
+        scheduler = self.console.runtime.scheduler
+        now = self.console.clock.now()
+        lines = [f"  {job.name}: {job.help} ({job.when})" for job in scheduler.jobs.values()]
+        coming = await scheduler.local.upcoming(now) if scheduler.local else []
+        for due in coming:
+            local = due.at.astimezone(ZoneInfo(due.config.timezone))
+            lines.append(
+                f"  {due.spec.name}: {due.spec.help} (next {local:%a %Y-%m-%d %H:%M} "
+                f"{due.config.timezone})"
+            )
+        self._note("Jobs:\n" + "\n".join(lines))
 
     async def _home(self, arg: str) -> None:
         if self._nothing_after("home", arg):
@@ -209,10 +233,9 @@ class MetaCommands:
 
     async def _run_job(self, arg: str) -> None:
         scheduler = self.console.runtime.scheduler
-        if arg not in scheduler.jobs:
-            listed = "\n".join(f"  {j.name}: {j.help} ({j.when})" for j in scheduler.jobs.values())
+        if arg not in scheduler.names:
             prefix = f"There is no job {shown(arg)}. " if arg else ""
-            self._note(f"{prefix}Jobs:\n{listed}")
+            self._note(f"{prefix}Jobs: {', '.join(scheduler.names)} (:jobs says when each runs).")
             return
         result = await scheduler.run_now(arg)
         self._note(f"Ran {arg}: {result}.")
@@ -224,6 +247,13 @@ def _delta(sign: str, amount: str, unit: str) -> timedelta:
     number = whole_number(amount, name="amount", low=0, high=_MOST[unit])
     delta = timedelta(**{_UNITS[unit]: number})
     return delta if sign == "+" else -delta
+
+
+def _moved(now: datetime, delta: timedelta) -> datetime:
+    """The clock's time moved by `delta`, refused (ValueError) outside the clock's span."""
+    if not EARLIEST - now <= delta <= LATEST - now:
+        raise ClockRangeError("outside the clock's span")
+    return now + delta
 
 
 def _when(text: str) -> datetime:

@@ -103,6 +103,7 @@ def test_clock_jobs_moderators_and_leaving(db: Path) -> None:
                 ":clock +2h",
                 ":say hello",
                 ":run",
+                ":jobs",
                 ":run flush_activity",
                 ":mod bob",
                 ":as bob",
@@ -118,7 +119,10 @@ def test_clock_jobs_moderators_and_leaving(db: Path) -> None:
     )
     assert "The time is now 2026-12-01 09:00 UTC." in out
     assert "The time is now 2026-12-01 11:00 UTC." in out
-    assert "flush_activity: Write buffered member activity" in out
+    assert "Jobs: flush_activity, badge_recheck (:jobs says when each runs)." in out
+    assert "flush_activity: Write buffered member activity to the database (every 5 s)" in out
+    assert "badge_recheck: Award every badge" in out
+    assert "(next Wed 2026-12-02 03:15 UTC)" in out
     assert "Ran flush_activity: 1." in out
     assert "[only @bob] Saved: `page_size` is now 5." in out
     assert "[only @bob] Only moderators can use /config set." in out
