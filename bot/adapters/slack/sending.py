@@ -53,10 +53,10 @@ async def call(what: str, request: Coroutine[Any, Any, T]) -> T:
         status = error.response.status_code
         code = str(error.response.get("error") or f"HTTP {status}")
         if code in TRANSIENT_ERRORS or status == 429 or status >= 500:
-            raise TransientError(f"{what}: {code}", retry_after(error.response.headers)) from None
-        raise Refused(code) from None
+            raise TransientError(f"{what}: {code}", retry_after(error.response.headers)) from error
+        raise Refused(code) from error
     except (ClientError, TimeoutError) as error:
-        raise TransientError(f"{what}: {type(error).__name__}") from None
+        raise TransientError(f"{what}: {type(error).__name__}") from error
 
 
 async def post(client: AsyncWebClient, channel: str, reply: Reply) -> str:
@@ -72,11 +72,9 @@ async def post(client: AsyncWebClient, channel: str, reply: Reply) -> str:
 
 
 async def upload(client: AsyncWebClient, channel: str, image: Image) -> None:
-    """Share a picture in a channel; a failure is logged, never raised.
-
-    The message it goes with is already out: failing here would make the outbox send the text
-    again, and a missing picture is the smaller harm.
-    """
+    """Share a picture in a channel; a failure is logged, never raised."""
+    # The message it goes with is already out: raising would make the outbox send the text
+    # again, and a missing picture is the smaller harm.
     try:
         await call(
             f"files_upload_v2 in {channel}",
@@ -101,8 +99,9 @@ async def open_dm(client: AsyncWebClient, user_id: str) -> str:
 async def edit(client: AsyncWebClient, channel: str, ts: str, reply: Reply) -> str:
     """Give a message new text and buttons; its reference."""
     body = blocks.message(reply)
-    # chat.update keeps the old blocks unless it is sent some, so an empty list (no buttons,
-    # no text) is sent too: that is how buttons come off. A picture stays as it was.
+    # chat.update keeps the old blocks unless sent new ones; blocks.message always sends them
+    # (an actions block only when there are buttons), which is how buttons come off. A picture
+    # shared with the message stays as it was.
     answer = await call(
         f"chat.update {channel}/{ts}", client.chat_update(channel=channel, ts=ts, **body)
     )

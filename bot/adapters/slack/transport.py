@@ -40,12 +40,9 @@ class SlackTransport:
     held: list[tuple[Place, Reply]] = field(default_factory=list)
 
     async def deliver(self, place: Place, item: Outgoing) -> Delivered:
-        """Send one item: False when Slack refused it, a post's "channel/ts" reference.
-
-        Raises TransientError when Slack may take it later. Slack has no nonce to drop a
-        repeated post, so an item's nonce is not sent: at worst the one message in flight when
-        copbot stops is posted twice.
-        """
+        """Send one item: False when refused, a post's "channel/ts"; TransientError for later."""
+        # Slack has no nonce to drop a repeated post, so an item's nonce is not sent: at worst
+        # the one message in flight when copbot stopped is posted twice.
         if isinstance(item, EditMessage):
             return await self._edit(item)
         if isinstance(item, FormRequest):

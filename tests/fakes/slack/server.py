@@ -105,11 +105,7 @@ class FakeSlack(Workspace):
         retry_after: int | None = 1,
         count: int = 1,
     ) -> None:
-        """Answer the next `count` calls to `method` with ok=false `error`, HTTP `status`.
-
-        A 429 carries Retry-After: `retry_after` seconds; `status=500, error="internal_error"`
-        is Slack having a bad moment.
-        """
+        """Answer the next `count` calls to `method` with ok=false `error`, HTTP `status`."""
         self.web_api.fail_next(method, error, status=status, retry_after=retry_after, count=count)
 
     def socket_driver(self, ack_timeout: float = 5.0) -> SocketModeDriver:
