@@ -18,6 +18,7 @@ SCOPES: dict[str, str] = {
     "commands": "the slash commands",
     "chat:write": "replies, intro cards, announcements and welcome DMs",
     "chat:write.public": "post intro cards in the intro channel without being invited to it first",
+    "files:write": "share the picture a message carries (files.getUploadURLExternal)",
     "im:write": "open the DM a newcomer's welcome goes to",
     "users:read": "owners and admins get admin rights; names; the team_join event",
     "channels:read": "find the channels named in /config by name; member_joined_channel",

@@ -9,11 +9,12 @@ from typing import Any
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.adapters.slack import blocks
+from bot.adapters.slack import blocks, sending
 from bot.adapters.slack.clients import webhook_client
 from bot.adapters.slack.directory import Channels
+from bot.delivery import Delivered, TransientError
 from bot.dispatch import Place
-from bot.reply import FormRequest, Outgoing, Reply, ToChannel, ToInvoker, ToMember
+from bot.reply import EditMessage, FormRequest, Outgoing, Reply, ToChannel, ToInvoker, ToMember
 
 log = logging.getLogger(__name__)
 
@@ -38,8 +39,12 @@ class SlackTransport:
     holding: bool = False  # keep answers to the invoker until release() (modal submissions)
     held: list[tuple[Place, Reply]] = field(default_factory=list)
 
-    async def deliver(self, place: Place, item: Outgoing) -> bool:
-        """Send one item; False when Slack refused it."""
+    async def deliver(self, place: Place, item: Outgoing) -> Delivered:
+        """Send one item: False when refused, a post's "channel/ts"; TransientError for later."""
+        # Slack has no nonce to drop a repeated post, so an item's nonce is not sent: at worst
+        # the one message in flight when copbot stopped is posted twice.
+        if isinstance(item, EditMessage):
+            return await self._edit(item)
         if isinstance(item, FormRequest):
             return await self._open_form(place, item)
         if isinstance(item, ToInvoker):
@@ -70,7 +75,7 @@ class SlackTransport:
         if replaced and await self._respond({**body, "replace_original": True}):
             return True
         if not reply.private:
-            if place.channel and await self._post(place.channel, body):
+            if place.channel and await self._post_or_not(place.channel, reply):
                 return True
             if await self._respond({**body, "response_type": "in_channel"}):
                 return True
@@ -88,39 +93,64 @@ class SlackTransport:
         # No response_url and no channel we can whisper in (a Home tab or a modal): DM them.
         return await self.direct(self.interaction.user_id, reply)
 
-    async def direct(self, user_id: str, reply: Reply) -> bool:
+    async def direct(self, user_id: str, reply: Reply) -> Delivered:
         """A direct message; False when Slack won't open the DM (so the core falls back)."""
         try:
-            opened = await self.client.conversations_open(users=user_id)
-            await self.client.chat_postMessage(
-                channel=opened["channel"]["id"], **blocks.message(reply)
-            )
-        except SlackApiError as error:
-            log.info("DM to %s refused: %s", user_id, error.response.get("error"))
+            channel = await sending.open_dm(self.client, user_id)
+            return await sending.post(self.client, channel, reply)
+        except sending.Refused as refused:
+            log.info("DM to %s refused: %s", user_id, refused.code)
             return False
-        return True
 
-    async def _to_channel(self, place: Place, item: ToChannel) -> bool:
+    async def _to_channel(self, place: Place, item: ToChannel) -> Delivered:
         wanted = item.channel or place.channel
-        channel = await self.channels.resolve(wanted) if wanted else None
-        if channel is None:
-            # A configured channel that doesn't exist (tell the log), or nothing saying where
-            # (a Home tab, a DM, a scheduled job): post where it happened, else in the general
-            # channel, as Discord does with its system channel.
-            if wanted:
-                log.warning("no channel %r in %s", wanted, place.community_name)
-            channel = place.channel or await self.channels.general()
-        if channel is None:
-            return False
-        return await self._post(channel, blocks.message(item.reply))
-
-    async def _post(self, channel: str, body: dict[str, Any]) -> bool:
         try:
-            await self.client.chat_postMessage(channel=channel, **body)
-        except SlackApiError as error:
-            log.warning("post in %s refused: %s", channel, error.response.get("error"))
+            channel = await self._where(place, wanted)
+        except sending.Refused as refused:
+            log.warning("channels of %s unknown: %s", place.community_name, refused.code)
             return False
-        return True
+        if channel is None:
+            return False
+        return await self._post(channel, item.reply)
+
+    async def _where(self, place: Place, wanted: str | None) -> str | None:
+        if wanted:
+            resolved = await sending.call("conversations.list", self.channels.resolve(wanted))
+            if resolved is not None:
+                return resolved
+        # A configured channel that doesn't exist (tell the log), or nothing saying where
+        # (a Home tab, a DM, a scheduled job): post where it happened, else in the general
+        # channel, as Discord does with its system channel.
+        if wanted:
+            log.warning("no channel %r in %s", wanted, place.community_name)
+        return place.channel or await sending.call("conversations.list", self.channels.general())
+
+    async def _post(self, channel: str, reply: Reply) -> Delivered:
+        try:
+            return await sending.post(self.client, channel, reply)
+        except sending.Refused as refused:
+            log.warning("post in %s refused: %s", channel, refused.code)
+            return False
+
+    async def _post_or_not(self, channel: str, reply: Reply) -> Delivered:
+        # An answer to the invoker has other ways to go (response_url, a DM) when this fails.
+        try:
+            return await self._post(channel, reply)
+        except TransientError as error:
+            log.info("post in %s put off (%s); answering another way", channel, error)
+            return False
+
+    async def _edit(self, item: EditMessage) -> Delivered:
+        parsed = sending.parse_ref(item.ref)
+        if parsed is None:
+            log.warning("not a Slack message reference: %r", item.ref)
+            return False
+        try:
+            return await sending.edit(self.client, *parsed, item.reply)
+        except sending.Refused as refused:
+            # message_not_found (deleted), cant_update_message, channel_not_found, …
+            log.info("edit of %s refused: %s", item.ref, refused.code)
+            return False
 
     async def _respond(self, body: dict[str, Any]) -> bool:
         url = self.interaction.response_url

@@ -3,7 +3,7 @@
 from .acks import Ack
 from .drivers import Driver, HttpDriver, SocketModeDriver
 from .server import FakeSlack
-from .state import Call, Channel, Message, ResponsePost, User, ViewRecord
+from .state import Call, Channel, Message, ResponsePost, UploadedFile, User, ViewRecord
 
 __all__ = [
     "Ack",
@@ -15,6 +15,7 @@ __all__ = [
     "Message",
     "ResponsePost",
     "SocketModeDriver",
+    "UploadedFile",
     "User",
     "ViewRecord",
 ]

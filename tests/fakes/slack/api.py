@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from aiohttp import web
 
-from . import api_chat, api_directory, api_views
+from . import api_chat, api_directory, api_files, api_views
 from .errors import SlackError
 from .spec import method_spec
 from .state import Call
@@ -18,10 +19,12 @@ Handler = Callable[[Workspace, dict[str, Any]], dict[str, Any]]
 HANDLERS: dict[str, Handler] = {
     **api_chat.HANDLERS,
     **api_directory.HANDLERS,
+    **api_files.HANDLERS,
     **api_views.HANDLERS,
 }
 APP_TOKEN_METHODS = frozenset({"apps.connections.open"})  # the only xapp- method we serve
-JSON_ARGS = ("blocks", "attachments", "view", "metadata")  # sent as JSON strings in forms
+# Sent as JSON strings in forms and query strings.
+JSON_ARGS = ("blocks", "attachments", "view", "metadata", "files")
 # What Slack answers when one of these required arguments is missing.
 MISSING_ERRORS = {
     "channel": "channel_not_found",
@@ -31,16 +34,34 @@ MISSING_ERRORS = {
 }
 
 
+@dataclass
+class Failure:
+    """An answer to give the next `count` calls to a method instead of serving them."""
+
+    error: str
+    status: int
+    retry_after: int | None
+    count: int
+
+
 class WebApi:
     """Serves `/api/<method>` for one workspace."""
 
     def __init__(self, ws: Workspace) -> None:
         self.ws = ws
-        self.ratelimits: dict[str, list[int]] = {}  # method -> [times left, retry_after]
+        self.failures: dict[str, Failure] = {}
 
-    def inject_429(self, method: str, times: int = 1, retry_after: int = 1) -> None:
-        """Answer the next `times` calls to `method` with HTTP 429 ratelimited."""
-        self.ratelimits[method] = [times, retry_after]
+    def fail_next(
+        self,
+        method: str,
+        error: str = "ratelimited",
+        *,
+        status: int = 429,
+        retry_after: int | None = 1,
+        count: int = 1,
+    ) -> None:
+        """Answer the next `count` calls to `method` with ok=false `error` and HTTP `status`."""
+        self.failures[method] = Failure(error, status, retry_after, count)
 
     async def handle(self, request: web.Request) -> web.Response:
         """aiohttp handler for POST/GET /api/{method}."""
@@ -50,21 +71,25 @@ class WebApi:
         status, headers = 200, {}
         try:
             args, token = await _read_args(request)
-            if self._ratelimited(method):
-                status, headers = 429, {"Retry-After": str(self.ratelimits[method][1])}
-                raise SlackError("ratelimited")
+            failure = self._failure(method)
+            if failure is not None:
+                status = failure.status
+                # Slack says how long to wait, in whole seconds, on a 429 only.
+                if status == 429 and failure.retry_after is not None:
+                    headers = {"Retry-After": str(failure.retry_after)}
+                raise SlackError(failure.error)
             body = self._dispatch(method, args, token)
         except SlackError as error:
             body = error.body()
         self.ws.call_log.append(Call(method, args, token, body, status))
         return web.json_response(body, status=status, headers=headers)
 
-    def _ratelimited(self, method: str) -> bool:
-        limit = self.ratelimits.get(method)
-        if not limit or limit[0] <= 0:
-            return False
-        limit[0] -= 1
-        return True
+    def _failure(self, method: str) -> Failure | None:
+        failure = self.failures.get(method)
+        if failure is None or failure.count <= 0:
+            return None
+        failure.count -= 1
+        return failure
 
     def _dispatch(self, method: str, args: dict[str, Any], token: str | None) -> dict[str, Any]:
         handler = HANDLERS.get(method)

@@ -112,11 +112,8 @@ def update(ws: Workspace, args: dict[str, Any]) -> dict[str, Any]:
     if message.author != ws.bot_user.id:
         raise SlackError("cant_update_message")
     check_content({"text": message.text, **args})
-    if "text" in args:
-        message.text = args["text"]
-    if "blocks" in args:
-        message.blocks = args["blocks"]
-    message.edits += 1
+    # What chat.update is not sent stays as it was: blocks come off only with blocks=[].
+    message.edit(args.get("text", message.text), args.get("blocks", message.blocks))
     return {
         "ok": True,
         "channel": channel.id,

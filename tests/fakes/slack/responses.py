@@ -31,8 +31,7 @@ def show_reply(
         ws.messages.remove(original)
         return []
     if body.get("replace_original") and original is not None:
-        original.text, original.blocks = body.get("text"), body.get("blocks")
-        original.edits += 1
+        original.edit(body.get("text"), body.get("blocks"))
         return []
     # Replies are ephemeral unless the app asks for response_type=in_channel.
     visible = body.get("response_type") == "in_channel"

@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 from aiohttp import web
 
 from .api import WebApi
+from .api_files import UploadUrls
 from .drivers import HttpDriver, SocketModeDriver
 from .responses import ResponseUrls
 from .socket_mode import SocketModeServer
@@ -30,6 +31,7 @@ class FakeSlack(Workspace):
         self.web_api = WebApi(self)
         self.socket = SocketModeServer(self)
         self._response_urls = ResponseUrls(self)
+        self._upload_urls = UploadUrls(self)
         self._runner: web.AppRunner | None = None
         self._changed = asyncio.Condition()
 
@@ -44,6 +46,7 @@ class FakeSlack(Workspace):
         app.router.add_route("*", "/api/{method}", self.web_api.handle)
         app.router.add_get("/link/", self.socket.handle)
         app.router.add_post("/response/{key}", self._response_urls.handle)
+        app.router.add_post("/upload/v1/{key}", self._upload_urls.handle)
         self._runner = web.AppRunner(app, shutdown_timeout=1.0, handle_signals=False)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -91,7 +94,19 @@ class FakeSlack(Workspace):
 
     def inject_429(self, method: str, times: int = 1, retry_after: int = 1) -> None:
         """Answer the next `times` calls to `method` with HTTP 429 + Retry-After."""
-        self.web_api.inject_429(method, times, retry_after)
+        self.fail_next(method, "ratelimited", status=429, retry_after=retry_after, count=times)
+
+    def fail_next(
+        self,
+        method: str,
+        error: str = "ratelimited",
+        *,
+        status: int = 429,
+        retry_after: int | None = 1,
+        count: int = 1,
+    ) -> None:
+        """Answer the next `count` calls to `method` with ok=false `error`, HTTP `status`."""
+        self.web_api.fail_next(method, error, status=status, retry_after=retry_after, count=count)
 
     def socket_driver(self, ack_timeout: float = 5.0) -> SocketModeDriver:
         """A driver that delivers over the app's Socket Mode connection."""

@@ -24,8 +24,19 @@ NEWER_ARGS: dict[str, frozenset[str]] = {
     "team.info": frozenset({"domain", "include_slackbot_availability"}),
 }
 
-# Socket Mode came after the spec; the method takes only the app-level token.
-NEWER_METHODS: dict[str, frozenset[str]] = {"apps.connections.open": frozenset()}
+# Methods that came after the spec, as docs.slack.dev lists them: (arguments, required ones).
+# Socket Mode's takes only the app-level token; the external upload pair replaced files.upload.
+NEWER_METHODS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
+    "apps.connections.open": (frozenset(), frozenset()),
+    "files.getUploadURLExternal": (
+        frozenset({"filename", "length", "alt_txt", "snippet_type"}),
+        frozenset({"filename", "length"}),
+    ),
+    "files.completeUploadExternal": (
+        frozenset({"files", "channel_id", "channels", "initial_comment", "thread_ts", "blocks"}),
+        frozenset({"files"}),
+    ),
+}
 
 # slack_sdk adds team_id to every call of a client built with team_id=... (bolt does so
 # per request), and Slack accepts it everywhere for org-wide apps; token may ride in a form.
@@ -66,8 +77,8 @@ def catalogue() -> dict[str, MethodSpec]:
                     required.add(param["name"])
         args |= NEWER_ARGS.get(name, frozenset())
         methods[name] = MethodSpec(name, frozenset(args), frozenset(required))
-    for name, args in NEWER_METHODS.items() if paths else ():
-        methods[name] = MethodSpec(name, args)
+    for name, (args, required) in NEWER_METHODS.items() if paths else ():
+        methods[name] = MethodSpec(name, args, required)
     return methods
 
 

@@ -111,13 +111,21 @@ class Message:
     user: str | None = None  # who sees it, for an ephemeral message
     thread_ts: str | None = None
     author: str | None = None
-    source: str = "chat.postMessage"  # or chat.postEphemeral, response_url, ack, event
+    source: str = "chat.postMessage"  # or chat.postEphemeral, response_url, ack, event, files
     edits: int = 0
+    versions: list[tuple[str | None, list[dict[str, Any]] | None]] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)  # ids of the files a file share carries
 
     @property
     def ephemeral(self) -> bool:
         """Whether only `user` sees the message."""
         return self.user is not None
+
+    def edit(self, text: str | None, blocks: list[dict[str, Any]] | None) -> None:
+        """Replace text and blocks, keeping what they were in `versions`."""
+        self.versions.append((self.text, self.blocks))
+        self.text, self.blocks = text, blocks
+        self.edits += 1
 
     def to_slack(self, bot_id: str | None) -> dict[str, Any]:
         """The message object shape chat.* responses and payloads use."""
@@ -133,7 +141,27 @@ class Message:
             body["blocks"] = self.blocks
         if self.thread_ts:
             body["thread_ts"] = self.thread_ts
+        if self.files:
+            body["files"] = [{"id": file_id} for file_id in self.files]
+            body["upload"] = True
         return body
+
+
+@dataclass
+class UploadedFile:
+    """A file the app uploaded: announced, then its bytes, then completed (shared or private)."""
+
+    id: str
+    filename: str
+    length: int
+    alt_txt: str | None = None
+    snippet_type: str | None = None
+    data: bytes | None = None  # None until the bytes were POSTed to the upload URL
+    title: str | None = None
+    completed: bool = False
+    channels: list[str] = field(default_factory=list)  # where it was shared (none: private)
+    thread_ts: str | None = None
+    initial_comment: str | None = None
 
 
 @dataclass

@@ -13,6 +13,7 @@ from .state import (
     ResponsePost,
     ResponseUrl,
     Trigger,
+    UploadedFile,
     User,
     ViewRecord,
 )
@@ -51,6 +52,8 @@ class Workspace:
         self.triggers: dict[str, Trigger] = {}
         self.response_urls: dict[str, ResponseUrl] = {}
         self.socket_tickets: set[str] = set()
+        self.files: dict[str, UploadedFile] = {}
+        self.upload_keys: dict[str, str] = {}  # the secret part of an upload URL -> file id
         self.warnings: list[str] = []
         self.bot_user = self.add_user("U0FAKEBOT", "copbot", real_name="Copbot", is_bot=True)
         # Every real workspace lists Slackbot in users.list, and it is not flagged is_bot.
@@ -166,6 +169,10 @@ class Workspace:
         """Messages in the bot's DM with a user."""
         dm = next((c for c in self.channels.values() if c.is_im and user in c.members), None)
         return [] if dm is None else self.messages_in(dm.id)
+
+    def files_in(self, channel: str) -> list[UploadedFile]:
+        """Files the app uploaded and shared in a channel, oldest first."""
+        return [f for f in self.files.values() if f.completed and channel in f.channels]
 
     def views_published(self, user: str) -> list[dict[str, Any]]:
         """Home tab views published for a user, oldest first."""

@@ -18,6 +18,7 @@ EXPECTED_SCOPES = {
     "commands",
     "chat:write",
     "chat:write.public",
+    "files:write",
     "im:write",
     "users:read",
     "channels:read",
