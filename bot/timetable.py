@@ -10,8 +10,9 @@ from zoneinfo import ZoneInfo
 
 from apscheduler.triggers.cron import CronTrigger
 
-DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-_TIME = re.compile(r"([01]?[0-9]|2[0-3]):([0-5][0-9])")
+from config import values
+
+DAYS = values.DAYS
 # How far back a due run is still caught up (once) after downtime.
 _LOOKBACK = {"daily": timedelta(days=2), "weekly": timedelta(days=8), "cron": timedelta(days=8)}
 _CRON_DAYS = ("sun", "mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -41,21 +42,19 @@ class When:
 
 def clock_time(text: str) -> time:
     """A 24-hour `HH:MM` time, as settings and schedules write it."""
-    found = _TIME.fullmatch(text.strip())
-    if not found:
-        raise WhenError("a time is written as 24-hour HH:MM, for example 15:00")
-    return time(int(found.group(1)), int(found.group(2)))
+    try:
+        hours, minutes = values.clock_time(text, name="time").split(":")
+    except values.ValueRuleError:
+        raise WhenError("a time is written as 24-hour HH:MM, for example 15:00") from None
+    return time(int(hours), int(minutes))
 
 
 def weekday(text: str) -> int:
     """A weekday by its English name or first three letters; 0 is Monday."""
-    typed = text.strip().lower()
-    names = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-    if typed in DAYS:
-        return DAYS.index(typed)
-    if typed in names:
-        return names.index(typed)
-    raise WhenError("a day is one of mon, tue, wed, thu, fri, sat, sun")
+    try:
+        return values.DAYS.index(values.weekday(text, name="day"))
+    except values.ValueRuleError:
+        raise WhenError(f"a day is one of {', '.join(values.DAYS)}") from None
 
 
 def daily(at: str) -> When:

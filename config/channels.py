@@ -10,7 +10,14 @@ from config.errors import SettingError
 from config.values import ValueRuleError
 
 CHANNEL_KEYS = frozenset(
-    {"intro_channel", "welcome_channel", "announce_channel", "kudos_channel", "badge_channel"}
+    {
+        "intro_channel",
+        "welcome_channel",
+        "announce_channel",
+        "kudos_channel",
+        "badge_channel",
+        "feedback_channel",
+    }
 )
 MAX_NAME = 80  # Slack's limit; Discord allows 100 but lower-cases names, as this rule does
 _DISCORD_ID = re.compile(r"[0-9]{17,20}")

@@ -27,7 +27,14 @@ from pydantic_core import ErrorDetails
 from config.channels import CHANNEL_KEYS, channel_value
 from config.errors import GIVEN, SettingError
 from config.rules import Rule, RuleError, parse_rule
-from config.values import ValueRuleError, printable, whole_number, yes_no
+from config.values import (
+    ValueRuleError,
+    clock_time,
+    printable,
+    weekday,
+    whole_number,
+    yes_no,
+)
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +47,8 @@ _TIMEZONE_HINT = "an IANA time zone such as UTC, Europe/Paris or America/Chicago
 # A typed key made only of these is shown as code; anything else is quoted back neutralised.
 _PLAIN_KEY = re.compile(r"[a-z0-9_.\-]{1,60}")
 Item = Annotated[str, Field(min_length=1, max_length=200)]
+TIME_KEYS = frozenset({"poll_time", "lapse_time"})  # 24-hour times of day, in `timezone`
+DAY_KEYS = frozenset({"poll_day"})
 
 
 class RoleInfo(BaseModel):
@@ -96,6 +105,18 @@ class CommunityConfig(BaseModel):
     kudos_same_recipient_daily: int = Field(1, ge=1, le=10)
     leaderboards: bool = True
     badge_channel: str = ""
+    weekly_poll: bool = True
+    feedback_channel: str = Field("general", min_length=1)
+    poll_day: str = "mon"
+    poll_time: str = "15:00"
+    poll_open_hours: int = Field(72, ge=1, le=336)
+    poll_rating_question: str = Field(min_length=1, max_length=200)
+    poll_rating_labels: list[Item] = Field(min_length=5, max_length=5)
+    poll_open_question: str = Field(min_length=1, max_length=200)
+    welcome_back: bool = True
+    lapse_min_days: int = Field(21, ge=7, le=365)
+    lapse_factor: int = Field(3, ge=1, le=20)
+    lapse_time: str = "10:00"
     roles: dict[str, RoleInfo]
     badges: dict[str, BadgeInfo] = Field(default_factory=dict)
 
@@ -106,6 +127,16 @@ class CommunityConfig(BaseModel):
         if zone is None:
             raise ValueError(f"use {_TIMEZONE_HINT}")
         return zone
+
+    @field_validator(*sorted(TIME_KEYS))
+    @classmethod
+    def _clock_time(cls, value: str, info: ValidationInfo) -> str:
+        return clock_time(value, name=info.field_name or "")
+
+    @field_validator(*sorted(DAY_KEYS))
+    @classmethod
+    def _weekday(cls, value: str, info: ValidationInfo) -> str:
+        return weekday(value, name=info.field_name or "")
 
     @field_validator(*sorted(CHANNEL_KEYS), mode="before")
     @classmethod
@@ -235,6 +266,10 @@ def _typed(config: CommunityConfig, key: str, raw: str) -> Any:
             return whole_number(text, name=key, low=low, high=high)
         if key in CHANNEL_KEYS:
             return channel_value(text, name=key)
+        if key in TIME_KEYS:
+            return clock_time(text, name=key)
+        if key in DAY_KEYS:
+            return weekday(text, name=key)
     except ValueRuleError as error:
         raise SettingError(f"{error}, not “{GIVEN}”.", raw) from None
     if key == "timezone":

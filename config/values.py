@@ -69,3 +69,26 @@ def printable(text: str) -> str:
     return "".join(
         ch for ch in unicodedata.normalize("NFC", text) if ch in "\n\t" or not is_hidden(ch)
     )
+
+
+_CLOCK_TIME = re.compile(r"([01]?[0-9]|2[0-3]):([0-5][0-9])")
+DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_DAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+def clock_time(text: object, *, name: str) -> str:
+    """A 24-hour time of day, `HH:MM`, in its canonical spelling ("9:05" → "09:05")."""
+    found = _CLOCK_TIME.fullmatch(str(text).strip())
+    if not found:
+        raise ValueRuleError(f"`{name}` takes a 24-hour time such as 15:00")
+    return f"{int(found.group(1)):02d}:{found.group(2)}"
+
+
+def weekday(text: object, *, name: str) -> str:
+    """A day of the week by its English name or first three letters, stored as `mon`…`sun`."""
+    typed = str(text).strip().lower()
+    if typed in DAYS:
+        return typed
+    if typed in _DAY_NAMES:
+        return DAYS[_DAY_NAMES.index(typed)]
+    raise ValueRuleError(f"`{name}` takes a day: {', '.join(DAYS)}")
