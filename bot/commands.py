@@ -183,9 +183,13 @@ def command(
     return _mark(Marker("command", name, options))
 
 
-def action(name: str, *, level: Level = Level.MEMBER) -> Callable[..., Any]:
-    """Mark a cog method as the handler of a button's presses."""
-    return _mark(Marker("action", name, {"level": level}))
+def action(name: str, *, level: Level = Level.MEMBER, activity: bool = True) -> Callable[..., Any]:
+    """Mark a cog method as the handler of a button's presses.
+
+    `activity=False` keeps a press out of the member's activity, where its time would show
+    (an anonymous vote).
+    """
+    return _mark(Marker("action", name, {"level": level, "activity": activity}))
 
 
 Event = Literal["member_joined", "member_left", "home_opened", "progress"]

@@ -159,7 +159,9 @@ class Dispatcher:
                 raise UserError(f"Only {action.level.title} can use this button.")
             await action.callback(ctx, parsed[1])
 
-        return await self._execute(place, actor, body, transport, private=True)
+        return await self._execute(
+            place, actor, body, transport, private=True, activity=action.activity
+        )
 
     async def emit(self, place: Place, actor: Actor, event: Event, transport: Transport) -> Outcome:
         """A community event about `actor`: joined, left, or opened their home page."""

@@ -9,6 +9,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from sqlmodel import select
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot import timetable
 from bot.dispatch import Body, Dispatcher, Place
@@ -25,6 +26,14 @@ class Jobs:
 
     def __init__(self, dispatcher: Dispatcher) -> None:
         self._dispatcher = dispatcher
+
+    def session(self) -> AsyncSession:
+        """A session for a job's own reads (when is work next due?)."""
+        return self._dispatcher.db.session()
+
+    def now(self) -> datetime:
+        """The current time from the injected clock."""
+        return self._dispatcher.clock.now()
 
     async def each_community(self, body: Body) -> int:
         """Run `body` as the bot in each community whose front-end is running; how many ran."""

@@ -19,6 +19,7 @@ class ActionSpec:
     name: str
     level: Level
     callback: Callable[..., Any]
+    activity: bool = True  # whether a press counts as the member's activity
 
 
 @dataclass(frozen=True)
@@ -85,7 +86,8 @@ class Registry:
             name = marker.name or method.__name__
             if name in self.actions or ":" in name:
                 raise ValueError(f"button action {name!r} is declared twice or has a colon")
-            self.actions[name] = ActionSpec(name, marker.options["level"], method)
+            options = marker.options
+            self.actions[name] = ActionSpec(name, options["level"], method, options["activity"])
         elif marker.kind == "listener":
             self.listeners.setdefault(marker.name or "", []).append(method)
         elif marker.kind == "job":
