@@ -2,26 +2,37 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, TypeVar
 
-from sqlalchemy import case, update
+from sqlalchemy import bindparam, func, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.models import CommunityRow, MemberRow, OutboxRow
 
 PENDING, SENT, REFUSED, SKIPPED, FAILED = "pending", "sent", "refused", "skipped", "failed"
+# Ids or keys per IN (...): SQLite and asyncpg both cap a statement's parameters (32,766).
+CHUNK = 1_000
+
+T = TypeVar("T")
+
+
+def chunks(items: Sequence[T], size: int = CHUNK) -> Iterator[Sequence[T]]:
+    """The items in runs of at most `size`, so no statement carries too many parameters."""
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
 
 
 async def queue(session: AsyncSession, *, rows: Sequence[OutboxRow]) -> list[OutboxRow]:
     """Add rows to the outbox; a row whose key was queued before is dropped. The rows kept."""
-    keys = [row.key for row in rows if row.key]
+    keys = list({row.key for row in rows if row.key})
     seen: set[str] = set()
-    if keys:
-        found = await session.exec(select(OutboxRow.key).where(col(OutboxRow.key).in_(keys)))
-        seen = {key for key in found if key}
+    for part in chunks(keys):
+        found = await session.exec(select(OutboxRow.key).where(col(OutboxRow.key).in_(part)))
+        seen.update(key for key in found if key)
     kept = []
     for row in rows:
         if row.key and row.key in seen:
@@ -34,105 +45,141 @@ async def queue(session: AsyncSession, *, rows: Sequence[OutboxRow]) -> list[Out
     return kept
 
 
+def _pending_for(platforms: Sequence[str]) -> Any:
+    return (
+        select(OutboxRow)
+        .join(CommunityRow, col(CommunityRow.id) == OutboxRow.community_id)
+        .where(OutboxRow.status == PENDING, col(CommunityRow.platform).in_(platforms))
+    )
+
+
 async def due(
     session: AsyncSession, *, now: datetime, limit: int, platforms: Sequence[str]
 ) -> list[OutboxRow]:
     """Pending rows for these platforms whose time has come: replies first, then the oldest."""
-    query = (
-        select(OutboxRow)
-        .join(CommunityRow, col(CommunityRow.id) == OutboxRow.community_id)
-        .where(
-            OutboxRow.status == PENDING,
-            col(OutboxRow.not_before) <= now,
-            col(CommunityRow.platform).in_(platforms),
-        )
-    )
+    query = _pending_for(platforms).where(col(OutboxRow.not_before) <= now)
     query = query.order_by(col(OutboxRow.unsolicited), col(OutboxRow.id)).limit(limit)
     return list((await session.exec(query)).all())
 
 
-async def next_due(session: AsyncSession, *, platforms: Sequence[str]) -> datetime | None:
-    """When the earliest pending row for these platforms may go, or None."""
+async def next_due(
+    session: AsyncSession, *, platforms: Sequence[str], after: datetime | None = None
+) -> datetime | None:
+    """When the earliest pending row for these platforms may go (later than `after`), or None."""
     query = (
         select(OutboxRow.not_before)
         .join(CommunityRow, col(CommunityRow.id) == OutboxRow.community_id)
         .where(OutboxRow.status == PENDING, col(CommunityRow.platform).in_(platforms))
     )
+    if after is not None:
+        query = query.where(col(OutboxRow.not_before) > after)
     return (await session.exec(query.order_by(col(OutboxRow.not_before)).limit(1))).first()
 
 
 async def by_handles(session: AsyncSession, *, handles: Iterable[str]) -> dict[str, OutboxRow]:
     """Rows by their handles (an edit's target, a cog's stored reference)."""
-    wanted = list(set(handles))
-    if not wanted:
-        return {}
-    rows = await session.exec(select(OutboxRow).where(col(OutboxRow.handle).in_(wanted)))
-    return {row.handle: row for row in rows}
+    found: dict[str, OutboxRow] = {}
+    for part in chunks(list(set(handles))):
+        rows = await session.exec(select(OutboxRow).where(col(OutboxRow.handle).in_(part)))
+        found.update((row.handle, row) for row in rows)
+    return found
+
+
+async def newest_edits(session: AsyncSession, *, targets: Iterable[str]) -> dict[str, int]:
+    """The id of the newest pending edit of each message: only that one need be sent."""
+    found: dict[str, int] = {}
+    for part in chunks(list(set(targets))):
+        query = (
+            select(OutboxRow.target, func.max(OutboxRow.id))
+            .where(
+                OutboxRow.kind == "edit",
+                OutboxRow.status == PENDING,
+                col(OutboxRow.target).in_(part),
+            )
+            .group_by(col(OutboxRow.target))
+        )
+        found.update((target, newest) for target, newest in await session.exec(query) if target)
+    return found
 
 
 async def members_of(session: AsyncSession, *, ids: Iterable[int]) -> dict[int, MemberRow]:
     """The members some DMs are for, to check their preferences in one query."""
-    wanted = list(set(ids))
-    if not wanted:
-        return {}
-    rows = await session.exec(select(MemberRow).where(col(MemberRow.id).in_(wanted)))
-    return {row.id: row for row in rows if row.id is not None}
+    found: dict[int, MemberRow] = {}
+    for part in chunks(list(set(ids))):
+        rows = await session.exec(select(MemberRow).where(col(MemberRow.id).in_(part)))
+        found.update((row.id, row) for row in rows if row.id is not None)
+    return found
 
 
 @dataclass(frozen=True)
 class Result:
-    """What became of one row's attempt."""
+    """What became of one row's turn: an attempt, a skip, or a wait for its edit's target."""
 
     id: int
     status: str
     ref: str | None = None
     outcome: str = ""
     not_before: datetime | None = None  # a retry's time
+    tried: bool = True  # False when nothing was sent (a wait): it spends no attempt
+
+
+# Each statement runs once per row (executemany): a batch's outcomes in one round trip each,
+# whatever its size, and never more than a handful of parameters per statement.
+_FINISH = (
+    update(OutboxRow)
+    .where(col(OutboxRow.id) == bindparam("row_id"))
+    .values(
+        status=bindparam("new_status"),
+        ref=bindparam("new_ref"),
+        outcome=bindparam("new_outcome"),
+        attempts=OutboxRow.attempts + bindparam("tries"),
+        sent_at=bindparam("done_at"),
+    )
+)
+_RETRY = (
+    update(OutboxRow)
+    .where(col(OutboxRow.id) == bindparam("row_id"))
+    .values(
+        outcome=bindparam("new_outcome"),
+        attempts=OutboxRow.attempts + bindparam("tries"),
+        not_before=bindparam("retry_at"),
+    )
+)
 
 
 async def record(session: AsyncSession, *, results: Sequence[Result], now: datetime) -> None:
-    """Write the outcomes of a batch of attempts in one statement per kind."""
-    finished = [r for r in results if r.status != PENDING]
-    retried = [r for r in results if r.status == PENDING]
-    if finished:
-        ids = [r.id for r in finished]
-        await session.exec(
-            update(OutboxRow)
-            .where(col(OutboxRow.id).in_(ids))
-            .values(
-                status=case({r.id: r.status for r in finished}, value=OutboxRow.id),
-                ref=case({r.id: r.ref for r in finished}, value=OutboxRow.id),
-                outcome=case({r.id: r.outcome for r in finished}, value=OutboxRow.id),
-                attempts=OutboxRow.attempts + 1,
-                sent_at=now,
-            )
-        )
-    for result in retried:
-        await session.exec(
-            update(OutboxRow)
-            .where(col(OutboxRow.id) == result.id)
-            .values(
-                attempts=OutboxRow.attempts + 1,
-                not_before=result.not_before or now,
-                outcome=result.outcome,
-            )
-        )
-
-
-async def superseded(session: AsyncSession, *, target: str, newer_than: int) -> bool:
-    """Whether a newer edit of the same message waits: only the last edit need be sent."""
-    query = select(OutboxRow.id).where(
-        OutboxRow.kind == "edit",
-        OutboxRow.target == target,
-        OutboxRow.status == PENDING,
-        col(OutboxRow.id) > newer_than,
-    )
-    return (await session.exec(query.limit(1))).first() is not None
+    """Write the outcomes of a batch of turns: one statement for the finished, one for the rest."""
+    finished = [
+        {
+            "row_id": r.id,
+            "new_status": r.status,
+            "new_ref": r.ref,
+            "new_outcome": r.outcome,
+            "tries": int(r.tried),
+            "done_at": now,
+        }
+        for r in results
+        if r.status != PENDING
+    ]
+    retried = [
+        {
+            "row_id": r.id,
+            "new_outcome": r.outcome,
+            "tries": int(r.tried),
+            "retry_at": r.not_before or now,
+        }
+        for r in results
+        if r.status == PENDING
+    ]
+    connection = await session.connection()
+    for statement, params in ((_FINISH, finished), (_RETRY, retried)):
+        if params:
+            await connection.execute(statement, params)
 
 
 async def pending_count(session: AsyncSession, *, community_id: int | None = None) -> int:
     """How many rows wait to be sent (for tests, benchmarks and the log)."""
-    query = select(OutboxRow.id).where(OutboxRow.status == PENDING)
+    query = select(func.count()).select_from(OutboxRow).where(OutboxRow.status == PENDING)
     if community_id is not None:
         query = query.where(OutboxRow.community_id == community_id)
-    return len((await session.exec(query)).all())
+    return (await session.exec(query)).one()
