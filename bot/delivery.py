@@ -49,15 +49,21 @@ async def send_in_order(
 ) -> None:
     """After a commit: answers direct, the outbox's rows through the sender, in their order."""
     batch: list[tuple[OutboxRow, Queued]] = []
-    for item in items:
-        if isinstance(item, Queued):
-            row = stored.get(id(item))
-            if row is not None:  # a keyed repeat or a skipped DM is not sent
-                batch.append((row, item))
-            continue
+    waiting = dict(stored)  # rows claimed for this delivery and not yet handed to the sender
+    try:
+        for item in items:
+            if isinstance(item, Queued):
+                row = waiting.pop(id(item), None)
+                if row is not None:  # a keyed repeat or a skipped DM is not sent
+                    batch.append((row, item))
+                continue
+            if batch:
+                handed, batch = batch, []  # the sender lets its own rows go
+                await sender.deliver_now(place, handed, transport)
+            await deliver_all(place, [item], transport)
         if batch:
-            await sender.deliver_now(place, batch, transport)
-            batch = []
-        await deliver_all(place, [item], transport)
-    if batch:
-        await sender.deliver_now(place, batch, transport)
+            handed, batch = batch, []
+            await sender.deliver_now(place, handed, transport)
+    finally:
+        # Cut short (cancelled): what was not sent yet goes to the background sender.
+        sender.release([*waiting.values(), *(row for row, _ in batch)])

@@ -249,6 +249,7 @@ class Dispatcher:
     ) -> Outcome:
         community = await self.community(place)
         ctx: Context | None = None
+        stored: dict[int, OutboxRow] = {}
         try:
             async with self.db.session() as session, session.begin():
                 ctx = await self._context(session, community, place, actor, private, transport)
@@ -256,10 +257,12 @@ class Dispatcher:
                 await self._after_progress(ctx)
                 stored = await self._store(ctx, place)
         except UserError as error:
+            self.sender.release(stored.values())  # rolled back: those rows never existed
             return await self._refuse(
                 place, error, transport, usage=usage if isinstance(error, ParseError) else None
             )
         except Exception:
+            self.sender.release(stored.values())
             reference = secrets.token_hex(3)
             log.exception("[%s] failed in %s for %s", reference, community.name, actor.name)
             crash = UserError(
@@ -331,6 +334,7 @@ class Dispatcher:
     async def run_as_bot(self, place: Place, body: Body, transport: Transport) -> bool:
         """Run a scheduled job's work in one community, as the bot itself; True if it committed."""
         community = await self.community(place)
+        stored: dict[int, OutboxRow] = {}
         try:
             async with self.db.session() as session, session.begin():
                 ctx = Context(
@@ -346,6 +350,7 @@ class Dispatcher:
                 await self._after_progress(ctx)
                 stored = await self._store(ctx, place)
         except Exception:
+            self.sender.release(stored.values())  # rolled back: those rows never existed
             log.exception("a job failed in %s; it will try again next time", community.name)
             return False
         for hook in ctx.after_commit:
@@ -365,6 +370,9 @@ class Dispatcher:
             entries=entries,
             now=self.clock.now(),
         )
+        # Claimed before the commit makes them visible: the background sender leaves them to
+        # this command's own delivery, so none goes twice.
+        self.sender.hold(row for row, _ in kept)
         return {id(entry): row for row, entry in kept}
 
     async def _refuse(

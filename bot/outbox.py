@@ -10,8 +10,9 @@ from datetime import datetime
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot import render
 from bot.commands import Member
-from bot.reply import Button, Image, Reply, ToChannel, ToMember
+from bot.reply import Button, EditMessage, Image, Outgoing, Reply, ToChannel, ToMember
 from storage import outbox
 from storage.models import MemberRow, OutboxRow
 
@@ -150,3 +151,50 @@ def member_of(row: MemberRow) -> Member:
     """The member a DM row is for, as transports see them."""
     assert row.id is not None
     return Member(row.id, row.external_id, row.name, role=row.role, is_bot=row.is_bot)
+
+
+def item_of(
+    row: OutboxRow,
+    member: Member | None,
+    target: OutboxRow | None,
+    settled: dict[str, tuple[str, str | None]],
+) -> Outgoing | str | None:
+    """The item a row sends; a reason to skip it; or None to try again soon (an unsent target).
+
+    `settled` has the status and reference of messages whose outcome is newer than `target`.
+    """
+    reply = load(row)
+    if row.kind == "post":
+        return ToChannel(row.channel, reply, nonce=row.handle)
+    if row.kind == "dm":
+        if member is None:
+            return "the member is gone"
+        return ToMember(member, reply, row.fallback_channel, nonce=row.handle)
+    if target is None:
+        return "the message to edit was never queued"
+    status, ref = settled.get(target.handle, (target.status, target.ref))
+    if status == outbox.PENDING:
+        return None
+    if status != outbox.SENT:
+        return f"the message to edit was not sent ({status})"
+    if not ref:
+        return "the platform gave no reference to edit it by"
+    where = f"#{target.channel or target.here}" if target.kind == "post" else "DM"
+    return EditMessage(ref, reply, where)
+
+
+def fallback_for(row: OutboxRow, member: Member, now: datetime) -> OutboxRow:
+    """The post a refused DM becomes in its fallback channel, pinging only its member."""
+    reply = load(row)
+    text = f"{render.mention(member)} {reply.text}"
+    return OutboxRow(
+        community_id=row.community_id,
+        handle=Handle.new().id,
+        kind="post",
+        channel=row.fallback_channel,
+        here=row.here,
+        body=dump(Reply(text, reply.buttons, image=reply.image)),
+        image=row.image,
+        not_before=now,
+        created_at=now,
+    )

@@ -5,24 +5,25 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from bot import render
 from bot.clock import Clock
-from bot.commands import Member
 from bot.delivery import TransientError
-from bot.outbox import Handle, Queued, away_reason, dump, load, member_of
+from bot.outbox import Queued, away_reason, fallback_for, item_of, member_of
 from bot.pacing import Pacer, Pacing
 from bot.places import Place
-from bot.reply import EditMessage, Outgoing, Reply, ToChannel, ToMember
+from bot.reply import Outgoing, ToMember
 from storage import outbox
 from storage.db import Database
-from storage.models import CommunityRow, OutboxRow
+from storage.models import CommunityRow, MemberRow, OutboxRow
 
 if TYPE_CHECKING:
+    from sqlmodel.ext.asyncio.session import AsyncSession
+
+    from bot.commands import Member
     from bot.places import Transport
 
 log = logging.getLogger(__name__)
@@ -30,6 +31,7 @@ log = logging.getLogger(__name__)
 BATCH = 200  # rows read per pass: one query, one write of their outcomes
 MAX_ATTEMPTS = 8  # then the row is failed and logged, not retried for ever
 IDLE = 30.0  # seconds the background sender sleeps when nothing is due and nobody wakes it
+EDIT_WAIT = 2.0  # seconds an edit waits before looking again for its unsent message
 
 
 def backoff(attempts: int) -> float:
@@ -39,10 +41,32 @@ def backoff(attempts: int) -> float:
 
 @dataclass
 class _Pass:
-    """One pass's outcomes and the rows a refusal adds (a DM's fallback post)."""
+    """Outcomes not yet written, the rows a refusal adds, and what this pass has sent."""
 
     results: list[outbox.Result] = field(default_factory=list)
     extra: list[OutboxRow] = field(default_factory=list)
+    # What became of the messages this pass sent or settled (handle -> status and reference):
+    # the targets its edits read before are older than that.
+    settled: dict[str, tuple[str, str | None]] = field(default_factory=dict)
+    own: bool = False  # a command's own delivery: it sends the fallback posts itself
+    fallbacks: list[OutboxRow] = field(default_factory=list)  # queued so far, for `own`
+    recorded: int = 0  # outcomes written so far
+    later: bool = False  # something stays pending: the background sender must look again
+    resting: dict[int, float] = field(default_factory=dict)  # community -> seconds to wait
+
+    def note(self, row: OutboxRow, result: outbox.Result) -> None:
+        """Keep one row's outcome, to be written with the others."""
+        self.results.append(result)
+        if result.status != outbox.PENDING:
+            self.settled[row.handle] = (result.status, result.ref)
+
+
+@dataclass
+class _Edits:
+    """What the edits among some rows need: their messages, and the newest edit of each."""
+
+    targets: dict[str, OutboxRow] = field(default_factory=dict)
+    newest: dict[str, int] = field(default_factory=dict)
 
 
 class Sender:
@@ -62,8 +86,14 @@ class Sender:
         self._pacer = Pacer(clock)
         self._wake = asyncio.Event()
         self._communities: dict[int, CommunityRow] = {}
+        # Rows someone in this process is sending: a command's own (claimed before its commit)
+        # or a pass's. Nobody else sends them, so a row never goes twice from two senders.
+        self._claimed: set[int] = set()
+        # Held while a pass reads what is due and claims it, and while a finished row's claim
+        # is let go: a read that began before the outcome was written then still sees it claimed.
+        self._reading = asyncio.Lock()
         self.sent = 0  # delivered since start, for the log and benchmarks
-        self._recorded = 0  # outcomes written since start, so drain_all knows it moved on
+        self._progress = 0  # outcomes written since start, so drain_all knows a pass moved on
 
     @property
     def served(self) -> list[str]:
@@ -74,76 +104,114 @@ class Sender:
         """Something was queued: look at the outbox now."""
         self._wake.set()
 
+    def hold(self, rows: Iterable[OutboxRow]) -> None:
+        """Claim a command's rows before its commit: its own delivery sends them, nobody else."""
+        self._claimed.update(row.id for row in rows if row.id is not None)
+
+    def release(self, rows: Iterable[OutboxRow]) -> None:
+        """Give back rows still pending (unsent, or rolled back): whoever comes next sends them."""
+        self._claimed.difference_update(row.id for row in rows)
+
     async def deliver_now(
         self, place: Place, stored: list[tuple[OutboxRow, Queued]], transport: Transport
     ) -> None:
-        """Send a command's own posts and DMs through its transport, as pacing allows."""
-        targets = await self._targets([row for row, _ in stored])
-        work, extra = _Pass(), []
-        for row, entry in stored:
-            member = entry.item.member if isinstance(entry.item, ToMember) else None
-            if self._paced(place.platform, row) > 0:
-                self.wake()  # the background sender takes it when the platform allows
-                continue
-            await self._attempt(place, row, member, targets.get(row.target or ""), transport, work)
-            if not getattr(transport, "dedupes", False):
-                extra += await self._record(work)  # without nonces a crash resends this one only
-                work = _Pass()
-        extra += await self._record(work)
-        work = _Pass()
-        for row in extra:  # a refused DM's fallback post, said right after it
-            await self._attempt(place, row, None, None, transport, work)
-        await self._record(work)
+        """Send a command's own posts and DMs (claimed by hold()) through its transport."""
+        held: dict[int | None, OutboxRow] = {row.id: row for row, _ in stored}
+        work = _Pass(own=True)
+        try:
+            async with self.db.session() as session:
+                edits = await _edits_of(session, [row for row, _ in stored])
+            mine = [
+                (row, entry.item.member if isinstance(entry.item, ToMember) else None)
+                for row, entry in stored
+            ]
+            await self._send_own(place, mine, edits, transport, work, held)
+            # A refused DM's fallback post, said right after it.
+            fallbacks = [(row, None) for row in work.fallbacks]
+            held.update((row.id, row) for row, _ in fallbacks)
+            await self._send_own(place, fallbacks, _Edits(), transport, work, held)
+        finally:
+            self.release(held.values())  # a cancelled send: still pending, sent after
+            if work.later:
+                self.wake()
+
+    async def _send_own(
+        self,
+        place: Place,
+        rows: list[tuple[OutboxRow, Member | None]],
+        edits: _Edits,
+        transport: Transport,
+        work: _Pass,
+        held: dict[int | None, OutboxRow],
+    ) -> None:
+        dedupes = getattr(transport, "dedupes", False)
+        for row, member in rows:
+            if await self._turn(place, row, member, edits, transport, work):
+                self.release([held.pop(row.id)])  # held back: the background sender takes it
+                work.later = True
+            elif not dedupes:
+                await self._record(work, held)  # without nonces a crash resends this one only
+        await self._record(work, held)
 
     async def drain(self) -> float:
         """One pass over what is due; seconds until the next row may go."""
+        work, wait = _Pass(), IDLE
+        found, rows = await self._claim_due()
+        held: dict[int | None, OutboxRow] = {row.id: row for row in rows}
+        try:
+            async with self.db.session() as session:
+                people = await outbox.members_of(
+                    session, ids=[row.member_id for row in rows if row.member_id]
+                )
+                edits = await _edits_of(session, rows)
+            reach: dict[tuple[int, str | None], Transport] = {}
+            for row in rows:
+                community = await self._community(row.community_id)
+                place = self._place(community, row)
+                key = (row.community_id, row.here)
+                transport = reach.get(key) or self.transports[community.platform](place)
+                reach[key] = transport
+                person = people.get(row.member_id or 0)
+                if hold := await self._turn(place, row, person, edits, transport, work):
+                    self.release([held.pop(row.id)])
+                    wait = min(wait, hold)
+                elif not getattr(transport, "dedupes", False):
+                    await self._record(work, held)  # without nonces a crash resends one only
+            if await self._record(work, held):
+                return 0.0  # fallback posts were queued: send them next
+        finally:
+            self.release(held.values())
+        if len(found) == BATCH and work.recorded:
+            return 0.0  # more may be due behind this batch
         now = self.clock.now()
         async with self.db.session() as session:
-            rows = await outbox.due(session, now=now, limit=BATCH, platforms=self.served)
-            people = await outbox.members_of(
-                session, ids=[row.member_id for row in rows if row.member_id]
+            later = await outbox.next_due(session, platforms=self.served, after=now)
+        if later is not None:
+            wait = min(wait, (later - now).total_seconds())
+        return max(0.0, wait)
+
+    async def _claim_due(self) -> tuple[list[OutboxRow], list[OutboxRow]]:
+        """What is due (the query's rows) and, claimed for this pass, those nobody else holds."""
+        async with self.db.session() as session, self._reading:
+            found = await outbox.due(
+                session, now=self.clock.now(), limit=BATCH, platforms=self.served
             )
-            soonest = None if rows else await outbox.next_due(session, platforms=self.served)
-        targets = await self._targets(rows)
-        work, wait, reach, more = _Pass(), IDLE, {}, False
-        for row in rows:
-            community = await self._community(row.community_id)
-            pause = self._paced(community.platform, row)
-            if pause > 0:
-                wait = min(wait, pause)
-                continue
-            place = self._place(community, row)
-            key = (row.community_id, row.here)
-            transport = reach.get(key) or self.transports[community.platform](place)
-            reach[key] = transport
-            person = people.get(row.member_id or 0)
-            member = member_of(person) if person else None
-            if row.unsolicited and person and (reason := away_reason(person, now)):
-                work.results.append(outbox.Result(row.id or 0, outbox.SKIPPED, outcome=reason))
-                continue
-            await self._attempt(place, row, member, targets.get(row.target or ""), transport, work)
-            if not getattr(transport, "dedupes", False):
-                more |= bool(await self._record(work))  # without nonces a crash resends one only
-                work = _Pass()
-        if await self._record(work) or more:
-            return 0.0  # fallback posts were queued: send them next
-        if len(rows) == BATCH:
-            return 0.0
-        if soonest is not None:
-            wait = min(wait, max(0.0, (soonest - self.clock.now()).total_seconds()))
-        return wait
+            rows = [row for row in found if row.id not in self._claimed]
+            self.hold(rows)
+        return found, rows
 
     async def drain_all(self) -> None:
         """Send everything due now, however many passes it takes (the console, tests)."""
-        while await self._any_due():
-            before = self._recorded
-            await self.drain()
-            if self._recorded == before:
-                return  # what is left waits for pacing: the background sender takes it
+        while True:
+            before = self._progress
+            wait = await self.drain()
+            if wait > 0 or self._progress == before:
+                return  # what is left waits for its time or for pacing: the background takes it
 
     async def run(self) -> None:
         """Deliver for ever: what was pending at start first, then whatever is queued."""
         while True:
+            self._wake.clear()  # before the pass: a wake() during it means look again at once
             try:
                 wait = await self.drain()
             except Exception:
@@ -152,57 +220,85 @@ class Sender:
             if wait <= 0:
                 await asyncio.sleep(0)  # let commands run between full batches
                 continue
-            self._wake.clear()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), timeout=wait)
 
-    async def _any_due(self) -> bool:
-        async with self.db.session() as session:
-            found = await outbox.due(session, now=self.clock.now(), limit=1, platforms=self.served)
-            return bool(found)
-
-    def _paced(self, platform: str, row: OutboxRow) -> float:
-        if self.pacing is None:
-            return 0.0
-        channel = row.channel or row.here or ""
-        if row.kind == "dm":
-            channel = f"dm:{row.member_id}"
-        needs = self.pacing.needs(platform, row.kind, row.community_id, channel)
-        return self._pacer.reserve(needs)
-
-    async def _attempt(
+    async def _turn(
         self,
         place: Place,
         row: OutboxRow,
-        member: object,
-        target: OutboxRow | None,
+        member: Member | MemberRow | None,
+        edits: _Edits,
         transport: Transport,
         work: _Pass,
+    ) -> float:
+        """Try one row, noting its outcome in `work`; else the seconds it is held back."""
+        assert row.id is not None
+        now = self.clock.now()
+        if isinstance(member, MemberRow):
+            if row.unsolicited and (reason := away_reason(member, now)):
+                work.note(row, outbox.Result(row.id, outbox.SKIPPED, outcome=reason))
+                return 0.0
+            member = member_of(member)
+        if row.kind == "edit" and edits.newest.get(row.target or "", row.id) > row.id:
+            superseded = "a newer edit of the message replaces it"
+            work.note(row, outbox.Result(row.id, outbox.SKIPPED, outcome=superseded))
+            return 0.0
+        target = edits.targets.get(row.target or "")
+        item = item_of(row, member, target, work.settled)
+        if isinstance(item, str):
+            work.note(row, outbox.Result(row.id, outbox.SKIPPED, outcome=item))
+            return 0.0
+        if item is None:  # an edit of a message not sent yet: soon, and no attempt spent
+            later = now + timedelta(seconds=EDIT_WAIT)
+            wait = outbox.Result(row.id, outbox.PENDING, not_before=later, tried=False)
+            work.note(row, wait)
+            return 0.0
+        if row.community_id in work.resting:
+            return work.resting[row.community_id]  # the platform just said "not now" there
+        if pause := self._pause(place.platform, row, edits):
+            return pause
+        await self._attempt(place, row, item, transport, work)
+        return 0.0
+
+    def _pause(self, platform: str, row: OutboxRow, edits: _Edits) -> float:
+        """Seconds pacing holds this row back; 0 spends the tokens it needs."""
+        if self.pacing is None:
+            return 0.0
+        kind, channel = row.kind, row.channel or row.here or ""
+        if row.kind == "dm":
+            channel = f"dm:{row.member_id}"
+        target = edits.targets.get(row.target or "") if row.kind == "edit" else None
+        if target is not None:
+            # An edit counts against the channel of the message it changes, as a post there.
+            kind, channel = "post", target.channel or target.here or ""
+            if target.kind == "dm":
+                channel = f"dm:{target.member_id}"
+        return self._pacer.reserve(self.pacing.needs(platform, kind, row.community_id, channel))
+
+    async def _attempt(
+        self, place: Place, row: OutboxRow, item: Outgoing, transport: Transport, work: _Pass
     ) -> None:
         assert row.id is not None
-        item = _item(row, member, target)
-        if isinstance(item, str):
-            work.results.append(outbox.Result(row.id, outbox.SKIPPED, outcome=item))
-            return
-        if item is None:  # an edit of a message not sent yet: soon
-            later = self.clock.now() + timedelta(seconds=2)
-            work.results.append(outbox.Result(row.id, outbox.PENDING, not_before=later))
-            return
         try:
             delivered = await transport.deliver(place, item)
         except TransientError as error:
-            work.results.append(self._retry(row, error.reason, error.retry_after))
+            retry = self._retry(row, error.reason, error.retry_after)
+            work.note(row, retry)
+            # The rest of this community's rows wait too, rather than each earn the same answer.
+            rest = (retry.not_before or self.clock.now()) - self.clock.now()
+            work.resting[row.community_id] = max(rest.total_seconds(), backoff(1))
             return
         except Exception as error:
             log.exception("sending outbox row %s failed", row.id)
-            work.results.append(self._retry(row, f"{type(error).__name__}: {error}"[:300], None))
+            work.note(row, self._retry(row, f"{type(error).__name__}: {error}"[:300], None))
             return
         if delivered is False:
-            work.results.append(self._refused(row, item, work))
+            work.note(row, self._refused(row, item, work))
             return
         self.sent += 1
         ref = delivered if isinstance(delivered, str) else None
-        work.results.append(outbox.Result(row.id, outbox.SENT, ref=ref))
+        work.note(row, outbox.Result(row.id, outbox.SENT, ref=ref))
 
     def _retry(self, row: OutboxRow, reason: str, retry_after: float | None) -> outbox.Result:
         assert row.id is not None
@@ -216,40 +312,29 @@ class Sender:
     def _refused(self, row: OutboxRow, item: Outgoing, work: _Pass) -> outbox.Result:
         assert row.id is not None
         if isinstance(item, ToMember) and row.fallback_channel:
-            # Their DMs are closed: say it in the fallback channel, pinging only them.
-            text = f"{render.mention(item.member)} {item.reply.text}"
-            fallback = OutboxRow(
-                community_id=row.community_id,
-                handle=Handle.new().id,
-                kind="post",
-                channel=row.fallback_channel,
-                here=row.here,
-                body=row.body,
-                not_before=self.clock.now(),
-                created_at=self.clock.now(),
-            )
-            fallback.body = _with_text(row, text)
-            work.extra.append(fallback)
+            work.extra.append(fallback_for(row, item.member, self.clock.now()))
             return outbox.Result(row.id, outbox.REFUSED, outcome="DMs closed: posted instead")
         return outbox.Result(row.id, outbox.REFUSED, outcome="refused by the platform")
 
-    async def _record(self, work: _Pass) -> list[OutboxRow]:
-        """Write a pass's outcomes; the fallback rows it queued."""
-        if not work.results and not work.extra:
+    async def _record(self, work: _Pass, held: dict[int | None, OutboxRow]) -> list[OutboxRow]:
+        """Write the outcomes noted so far and let their rows go; the fallback rows queued."""
+        results, extra = work.results, work.extra
+        if not results and not extra:
             return []
-        self._recorded += len(work.results)
+        work.results, work.extra = [], []
         async with self.db.session() as session, session.begin():
-            await outbox.record(session, results=work.results, now=self.clock.now())
-            if work.extra:
-                await outbox.queue(session, rows=work.extra)
-        return work.extra
-
-    async def _targets(self, rows: list[OutboxRow]) -> dict[str, OutboxRow]:
-        wanted = [row.target for row in rows if row.kind == "edit" and row.target]
-        if not wanted:
-            return {}
-        async with self.db.session() as session:
-            return await outbox.by_handles(session, handles=wanted)
+            await outbox.record(session, results=results, now=self.clock.now())
+            if extra:
+                await outbox.queue(session, rows=extra)
+                if work.own:
+                    self.hold(extra)  # before the commit, as a command's own rows are
+                    work.fallbacks += extra
+        work.recorded += len(results)
+        self._progress += len(results)
+        work.later |= any(result.status == outbox.PENDING for result in results)
+        async with self._reading:
+            self.release([held.pop(result.id) for result in results if result.id in held])
+        return extra
 
     async def _community(self, community_id: int) -> CommunityRow:
         found = self._communities.get(community_id)
@@ -264,28 +349,10 @@ class Sender:
         return Place(community.platform, community.external_id, community.name, row.here)
 
 
-def _item(row: OutboxRow, member: object, target: OutboxRow | None) -> Outgoing | str | None:
-    """The item a row sends; a reason to skip it; or None to try again soon."""
-    reply = load(row)
-    if row.kind == "post":
-        return ToChannel(row.channel, reply, nonce=row.handle)
-    if row.kind == "dm":
-        if member is None:
-            return "the member is gone"
-        assert isinstance(member, Member)
-        return ToMember(member, reply, row.fallback_channel, nonce=row.handle)
-    if target is None:
-        return "the message to edit was never queued"
-    if target.status == outbox.PENDING:
-        return None
-    if target.status != outbox.SENT:
-        return f"the message to edit was not sent ({target.status})"
-    if not target.ref:
-        return "the platform gave no reference to edit it by"
-    where = f"#{target.channel or target.here}" if target.kind == "post" else "DM"
-    return EditMessage(target.ref, reply, where)
-
-
-def _with_text(row: OutboxRow, text: str) -> str:
-    reply = load(row)
-    return dump(Reply(text, reply.buttons, image=reply.image))
+async def _edits_of(session: AsyncSession, rows: list[OutboxRow]) -> _Edits:
+    """The messages the edits among these rows change, and the newest edit of each."""
+    wanted = [row.target for row in rows if row.kind == "edit" and row.target]
+    if not wanted:
+        return _Edits()
+    targets = await outbox.by_handles(session, handles=wanted)
+    return _Edits(targets, await outbox.newest_edits(session, targets=wanted))
