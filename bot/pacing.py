@@ -88,7 +88,9 @@ class Pacing:
                     per_community = Rate(1 / self.discord_dm_seconds, 1)
                     needs.append((("discord", "dm", community_id), per_community))
                 return needs
-            return [(("discord", "channel", channel), Rate(self.discord_posts_per_second, 5))]
+            # Channel names repeat across guilds: each community's #general is its own.
+            per_channel = Rate(self.discord_posts_per_second, 5)
+            return [(("discord", "channel", community_id, channel), per_channel)]
         if platform == "slack":
             # Slack's limit is per channel, and a DM is a channel of its own.
             return [(("slack", community_id, channel), Rate(self.slack_posts_per_second, 1))]
