@@ -56,6 +56,7 @@ class JobRun:
     period: str
     due_at: datetime
     dispatcher: Dispatcher
+    failed: bool = False  # a chunk of the work rolled back: the period is not done
 
     @property
     def place(self) -> Place:
@@ -67,7 +68,10 @@ class JobRun:
         """Run one short transaction as the bot (a chunk of the work); True if it committed."""
         place = self.place
         transport = self.dispatcher.transports[place.platform](place)
-        return await self.dispatcher.run_as_bot(place, body, transport)
+        committed = await self.dispatcher.run_as_bot(place, body, transport)
+        # The job may carry on with other chunks, but this period must run again.
+        self.failed |= not committed
+        return committed
 
 
 @dataclass(frozen=True)
@@ -150,6 +154,9 @@ class LocalJobs:
         except Exception:
             log.exception("%s failed in %s; it runs again", due.spec.name, due.community.name)
             return False, None
+        if run.failed:  # run_as_bot logged why
+            log.warning("%s did not finish in %s; it runs again", due.spec.name, due.community.name)
+            return False, result
         async with db.session() as session, session.begin():
             await jobruns.finish(session, now=self.dispatcher.clock.now(), **key)
         self._done[(key["community_id"], due.spec.name)] = due.period
