@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from apscheduler.triggers.base import BaseTrigger
+from apscheduler.triggers.combining import OrTrigger
 from apscheduler.triggers.cron import CronTrigger
 
 from config import values
@@ -15,8 +16,12 @@ from config import values
 DAYS = values.DAYS
 # How far back a due run is still caught up (once) after downtime.
 _LOOKBACK = {"daily": timedelta(days=2), "weekly": timedelta(days=8), "cron": timedelta(days=8)}
-_CRON_DAYS = ("sun", "mon", "tue", "wed", "thu", "fri", "sat", "sun")
-_CRON_STEPS = 10_000  # a cron line firing every minute over a week: ~10,000 fire times
+# The latest run is looked for in the shortest of these that has one: a cron line firing every
+# minute is found in the last hour, without walking a week of fire times.
+_RECENT = (timedelta(hours=1), timedelta(days=1))
+_AHEAD = {"daily": timedelta(days=2), "weekly": timedelta(days=8), "cron": timedelta(days=400)}
+_CRON_DAYS = ("sun", "mon", "tue", "wed", "thu", "fri", "sat")  # crontab's numbering: 0 and 7
+_CRON_STEPS = 10_000  # fire times walked at most per question, whatever the line
 
 
 class WhenError(ValueError):
@@ -77,19 +82,58 @@ def cron(line: str) -> When:
     return When("cron", cron=line)
 
 
-def _trigger(line: str, zone: ZoneInfo | type[UTC] | object) -> CronTrigger:
+def _trigger(line: str, zone: ZoneInfo | type[UTC] | object) -> BaseTrigger:
     fields = line.split()
     if len(fields) != 5:
         raise ValueError("a crontab line has five fields: minute hour day month weekday")
-    # APScheduler numbers weekdays from Monday (0); crontab from Sunday (0 and 7): use names.
-    week = fields[4]
-    if week in ("0-6", "0-7", "1-7"):
-        week = "*"
-    fields[4] = re.sub(r"[0-7]", lambda m: _CRON_DAYS[int(m.group())], week)
-    minute, hour, day, month, weekday_field = fields
-    return CronTrigger(
-        minute=minute, hour=hour, day=day, month=month, day_of_week=weekday_field, timezone=zone
-    )
+    minute, hour, day, month, week = fields
+    days = cron_weekdays(week)
+
+    def trigger(day: str, days: str) -> CronTrigger:
+        return CronTrigger(
+            minute=minute, hour=hour, day=day, month=month, day_of_week=days, timezone=zone
+        )
+
+    if day != "*" and week != "*":
+        # crontab runs on either day when both are given ("1 * 1" is the 1st and every Monday);
+        # APScheduler would want both at once.
+        return OrTrigger([trigger(day, "*"), trigger("*", days)])
+    return trigger(day, days)
+
+
+def cron_weekdays(field: str) -> str:
+    """A crontab weekday field (0 and 7 are Sunday; names, ranges, lists, steps) as day names."""
+    # APScheduler numbers weekdays from Monday, so the days are spelt out by name for it.
+    if field == "*":
+        return "*"
+    days: set[int] = set()
+    for part in field.lower().split(","):
+        span, _, step = part.partition("/")
+        stride = _cron_number(step, 1, 7) if step else 1
+        if span == "*":
+            low, high = 0, 6
+        elif "-" in span:
+            first, _, last = span.partition("-")
+            low, high = _cron_day(first), _cron_day(last)
+        else:
+            low = _cron_day(span)
+            high = 6 if step else low  # "1/2": from Monday on, every other day
+        if low > high:
+            raise ValueError(f"a weekday range runs forward (0-6, or sun-sat): {part!r}")
+        days.update(day % 7 for day in range(low, high + 1, stride))
+    return ",".join(_CRON_DAYS[day] for day in sorted(days))
+
+
+def _cron_day(text: str) -> int:
+    if text[:3] in _CRON_DAYS and len(text) == 3:
+        return _CRON_DAYS.index(text)
+    return _cron_number(text, 0, 7)
+
+
+def _cron_number(text: str, low: int, high: int) -> int:
+    if not (text.isascii() and text.isdigit()) or not low <= int(text) <= high:
+        raise ValueError(f"{text!r} is not a weekday: 0-7 (0 and 7 are Sunday) or sun-sat")
+    return int(text)
 
 
 def occurrences(when: When, zone: ZoneInfo, after: datetime, until: datetime) -> Iterator[datetime]:
@@ -110,15 +154,18 @@ def occurrences(when: When, zone: ZoneInfo, after: datetime, until: datetime) ->
 
 def latest(when: When, zone: ZoneInfo, now: datetime) -> datetime | None:
     """The last time it fell due at or before `now`, within the catch-up window."""
-    found = None
-    for found in occurrences(when, zone, now - _LOOKBACK[when.kind], now):  # noqa: B007
-        pass
-    return found
+    for back in (*_RECENT, _LOOKBACK[when.kind]):
+        found = None
+        for found in occurrences(when, zone, now - back, now):  # noqa: B007
+            pass
+        if found is not None:
+            return found
+    return None
 
 
 def following(when: When, zone: ZoneInfo, now: datetime) -> datetime | None:
-    """The next time it falls due after `now`."""
-    return next(occurrences(when, zone, now, now + _LOOKBACK[when.kind]), None)
+    """The next time it falls due after `now` (a cron line's within about a year)."""
+    return next(occurrences(when, zone, now, now + _AHEAD[when.kind]), None)
 
 
 def period(at: datetime, zone: ZoneInfo) -> str:
@@ -135,11 +182,18 @@ def local_instant(day: date, at: time, zone: ZoneInfo) -> datetime:
 
 def _cron_times(when: When, zone: ZoneInfo, after: datetime, until: datetime) -> Iterator[datetime]:
     trigger = _trigger(when.cron or "", zone)
-    previous: datetime | None = None
-    now = after + timedelta(microseconds=1)
+    # Stepped on in UTC: a wall-clock step from the second 02:30 of autumn's repeated hour
+    # lands back on the first one, and the walk would never leave it.
+    start = after.astimezone(UTC) + timedelta(microseconds=1)
     for _ in range(_CRON_STEPS):
-        fire = trigger.get_next_fire_time(previous, now)
-        if fire is None or fire > until:
+        fire = trigger.get_next_fire_time(None, start)
+        if fire is None:
             return
-        yield fire.astimezone(UTC)
-        previous, now = fire, fire + timedelta(microseconds=1)
+        fire = fire.astimezone(UTC)
+        if fire > until:
+            return
+        # Never back in time, whatever the trigger answers; and autumn's repeated hour runs
+        # once, the first time round, as daily and weekly times do.
+        if fire >= start and not fire.astimezone(zone).fold:
+            yield fire
+        start = max(fire, start) + timedelta(microseconds=1)
