@@ -7,7 +7,7 @@ import contextlib
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from bot.clock import Clock
@@ -52,7 +52,6 @@ class _Pass:
     fallbacks: list[OutboxRow] = field(default_factory=list)  # queued so far, for `own`
     recorded: int = 0  # outcomes written so far
     later: bool = False  # something stays pending: the background sender must look again
-    resting: dict[int, float] = field(default_factory=dict)  # community -> seconds to wait
 
     def note(self, row: OutboxRow, result: outbox.Result) -> None:
         """Keep one row's outcome, to be written with the others."""
@@ -86,6 +85,7 @@ class Sender:
         self._pacer = Pacer(clock)
         self._wake = asyncio.Event()
         self._communities: dict[int, CommunityRow] = {}
+        self._resting: dict[int, datetime] = {}  # community -> when its platform takes more
         # Rows someone in this process is sending: a command's own (claimed before its commit)
         # or a pass's. Nobody else sends them, so a row never goes twice from two senders.
         self._claimed: set[int] = set()
@@ -254,8 +254,9 @@ class Sender:
             wait = outbox.Result(row.id, outbox.PENDING, not_before=later, tried=False)
             work.note(row, wait)
             return 0.0
-        if row.community_id in work.resting:
-            return work.resting[row.community_id]  # the platform just said "not now" there
+        resting = self._resting.get(row.community_id)
+        if resting is not None and resting > now:
+            return (resting - now).total_seconds()  # the platform said "not now" there
         if pause := self._pause(place.platform, row, edits):
             return pause
         await self._attempt(place, row, item, transport, work)
@@ -285,9 +286,9 @@ class Sender:
         except TransientError as error:
             retry = self._retry(row, error.reason, error.retry_after)
             work.note(row, retry)
-            # The rest of this community's rows wait too, rather than each earn the same answer.
-            rest = (retry.not_before or self.clock.now()) - self.clock.now()
-            work.resting[row.community_id] = max(rest.total_seconds(), backoff(1))
+            # The community's other rows wait with it, rather than each earn the same answer.
+            until = retry.not_before or self.clock.now() + timedelta(seconds=backoff(1))
+            self._resting[row.community_id] = until
             return
         except Exception as error:
             log.exception("sending outbox row %s failed", row.id)
