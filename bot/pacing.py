@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 from bot.clock import Clock
 
+_EPSILON = 1e-9  # of a token
+
 
 @dataclass(frozen=True)
 class Rate:
@@ -28,12 +30,14 @@ class Bucket:
     def wait(self) -> float:
         """Seconds until a token is there (0: now)."""
         self._refill()
-        return 0.0 if self._tokens >= 1 else (1 - self._tokens) / self.rate.per_second
+        # A hair short of a token is a whole one: 3 s at 20 a minute sums to 0.999…9.
+        missing = 1 - self._tokens
+        return 0.0 if missing <= _EPSILON else missing / self.rate.per_second
 
     def take(self) -> None:
         """Spend one token (after wait() said 0)."""
         self._refill()
-        self._tokens -= 1
+        self._tokens = max(0.0, self._tokens - 1)
 
     def _refill(self) -> None:
         now = self._clock.now()
