@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass, field
+from datetime import datetime
 
+from bot.clock import Clock
 from bot.delivery import TransientError
 from bot.places import Place
 from bot.reply import EditMessage, FormRequest, Outgoing, ToChannel, ToInvoker, ToMember
@@ -19,7 +21,8 @@ class FakePlatform:
     `dedupes` a resent nonce is answered with the first message's reference and not kept twice,
     as Discord's enforced nonces do; `die_after` lets that many through, then the next one
     arrives and the process dies (CancelledError) before it hears back; `gate` holds the next
-    one until it is set (`entered` says one waits), and lets later ones pass.
+    one until it is set (`entered` says one waits), and lets later ones pass. With a `clock`,
+    `times` has the time each outbox message arrived.
     """
 
     dedupes: bool = False
@@ -30,6 +33,8 @@ class FakePlatform:
     gate: asyncio.Event | None = None
     entered: asyncio.Event = field(default_factory=asyncio.Event)
     tries: int = 0  # deliveries of outbox messages begun, failed ones included
+    clock: Clock | None = None
+    times: list[datetime] = field(default_factory=list)
     _by_nonce: dict[str, str] = field(default_factory=dict)
 
     async def deliver(self, place: Place, item: Outgoing) -> bool | str:
@@ -50,6 +55,8 @@ class FakePlatform:
         if self.dedupes and nonce in self._by_nonce:
             return self._by_nonce[nonce]
         self.sent.append(item)
+        if self.clock is not None:
+            self.times.append(self.clock.now())
         ref = item.ref if isinstance(item, EditMessage) else f"chan/{len(self.outbox_items())}"
         if nonce:
             self._by_nonce[nonce] = ref
