@@ -13,11 +13,13 @@ from bot.context import Context
 from bot.dispatch import Actor, Outcome, Place
 from bot.errors import UserError
 from bot.outbox import Handle
+from bot.reply import Image
 from bot.runtime import Runtime
 from storage.db import Database
 from storage.models import MemberRow, OutboxRow
 from tests.bot.fake_platform import FakePlatform
 from tests.conftest import PLACE
+from tests.fakes.discord.uploads import tiny_png
 
 
 class Herald:
@@ -54,6 +56,12 @@ class Herald:
         """Edit a message queued earlier."""
         ctx.edit(self.handles[name], text)
         ctx.reply("amended")
+
+    @command("chart")
+    async def chart(self, ctx: Context) -> None:
+        """Post a picture in #news."""
+        picture = Image(tiny_png(), "Kudos per week, rising", "chart.png")
+        self.handles["chart"] = ctx.post("news", "This week in numbers", image=picture)
 
     @command("flop")
     async def flop(self, ctx: Context) -> None:

@@ -155,3 +155,29 @@ def test_kudos_and_plus_one_in_the_playground(db: Path) -> None:
     assert "[only @dee] You can't thank yourself" in out
     assert "1. bob: 2" in out
     assert "from dee: for the workshop" in out and "from ana: for the workshop" in out
+
+
+def test_the_clock_runs_the_daily_badge_recheck_at_03_15(db: Path) -> None:
+    out = play(
+        "\n".join(
+            [
+                ":clock 2026-12-01T09:00",
+                ":join ana",
+                "/config set badges.regular.rule days_since_join >= 1",
+                ":jobs",
+                ":clock 2026-12-03T03:14",  # the 2nd's re-check finds nobody a day in yet
+                ":clock +1m",
+                ":jobs",
+            ]
+        ),
+        db,
+    )
+    first, second = out.split("* Jobs:")[1:]
+    assert "badge_recheck: Award every badge" in first
+    assert "(next Wed 2026-12-02 03:15 UTC)" in first
+    at_03_14 = out.index("* The time is now 2026-12-03 03:14 UTC.")
+    summary = out.index("[#general] 🏅 1 new badge today. Congratulations!\n📅 Regular: @ana")
+    at_03_15 = out.index("* The time is now 2026-12-03 03:15 UTC.")
+    assert at_03_14 < summary < at_03_15  # posted on the way to 03:15, once
+    assert out.count("new badge") == 1
+    assert "(next Fri 2026-12-04 03:15 UTC)" in second
