@@ -272,6 +272,9 @@ class Dispatcher:
             )
             await self._deliver(place, [ToInvoker(Reply(crash.message, private=True))], transport)
             return Outcome(False, crash)
+        except BaseException:
+            self.sender.release(stored.values())  # cancelled: whatever was kept goes later
+            raise
         for hook in ctx.after_commit:
             hook()
         if activity and not actor.is_bot:
@@ -353,6 +356,9 @@ class Dispatcher:
             self.sender.release(stored.values())  # rolled back: those rows never existed
             log.exception("a job failed in %s; it will try again next time", community.name)
             return False
+        except BaseException:
+            self.sender.release(stored.values())  # cancelled: whatever was kept goes later
+            raise
         for hook in ctx.after_commit:
             hook()
         await send_in_order(place, ctx.outbox.items, stored, transport, self.sender)
