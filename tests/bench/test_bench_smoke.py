@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bench import activity, commands
+from bench import activity, commands, outbox
 
 
 async def test_commands_bench_runs_every_command_through_dispatch(tmp_path: Path) -> None:
@@ -63,3 +63,14 @@ def test_activity_main_prints_the_goal(tmp_path: Path, capsys: pytest.CaptureFix
     out = capsys.readouterr().out
     assert "events per second" in out
     assert out.count("PASS") + out.count("MISS") == 1
+
+
+def test_outbox_main_drains_everything_and_prints_both_goals(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = ["--rows", "300", "--dms", "5", "--rate", "100", "--folder", str(tmp_path)]
+
+    assert outbox.main(argv) == 0  # it raises if a row was left or sent twice
+    out = capsys.readouterr().out
+    assert "messages/s" in out and "achieved" in out
+    assert out.count("PASS") + out.count("MISS") == 2
