@@ -29,7 +29,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 BATCH = 200  # rows read per pass: one query, one write of their outcomes
-MAX_ATTEMPTS = 8  # then the row is failed and logged, not retried for ever
+# Then the row is failed and logged, not retried for ever: twelve tries span about 47 minutes,
+# so an outage of the length platforms have now and then loses nothing (eight spanned four).
+MAX_ATTEMPTS = 12
 IDLE = 30.0  # seconds the background sender sleeps when nothing is due and nobody wakes it
 EDIT_WAIT = 2.0  # seconds an edit waits before looking again for its unsent message
 # Seconds of pacing a background pass waits out before it lets its rows go and reads again:
