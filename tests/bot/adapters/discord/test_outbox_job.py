@@ -150,3 +150,42 @@ async def test_rate_limits_and_server_errors_delay_but_lose_nothing(crowd: Crowd
     statuses = [r.status for r in fake.requests if r.method in ("POST", "PATCH")]
     assert {429, 503} <= set(statuses)
 
+
+async def test_what_is_pending_at_start_up_waits_for_the_connection(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    async with fd.FakeDiscord(token=TOKEN) as fake:
+        guild, channels = await make_guild(fake, "Chemistry Educators")
+        people = [await fake.add_member(guild.id, name) for name in names(2)]
+        db_url = f"sqlite+aiosqlite:///{tmp_path / 'copbot.db'}"
+        runtime, front = await start_env(monkeypatch, fake, db_url=db_url)
+        try:
+            install(runtime, Announce("general", fd.tiny_png()))
+            place = Place("discord", str(guild.id), guild.name)
+            await seed(runtime, place, [(str(p.id), p.username) for p in people])
+            fake.fail_next(POSTS, 503, times=4)  # Discord is down while the job runs
+            await runtime.scheduler.run_now("e2e_announce")
+        finally:
+            await front.close()
+            await runtime.close()
+
+        runtime, front = await start_env(monkeypatch, fake, db_url=db_url, connect=False)
+        try:
+            clock = runtime.clock
+            assert isinstance(clock, ManualClock)
+            clock.advance(timedelta(minutes=1))
+            # `copbot run` starts its sender with the front-ends, before Discord is connected.
+            await runtime.dispatcher.sender.drain()
+            rows = await outbox_rows(runtime)
+            assert {r.status for r in rows} == {"pending"} and fake.messages_in(
+                channels["general"]
+            ) == []
+            await front.start()
+            clock.advance(timedelta(minutes=1))
+            await runtime.dispatcher.sender.drain()
+            rows = await outbox_rows(runtime)
+            assert {r.status for r in rows} == {"sent"}
+            assert len(fake.messages_in(channels["general"])) == 2
+        finally:
+            await front.close()
+            await runtime.close()
