@@ -86,7 +86,7 @@ async def running(
 ) -> AsyncIterator[Bot]:
     """Start copbot's Slack front-end (on a fresh in-memory database unless told), stop it after.
 
-    Given a running `clock`, the sender paces as it would in production.
+    Given a `clock` (running, or frozen and moved by hand), the sender paces as in production.
     """
     paced = clock is not None
     clock = clock or ManualClock(START, frozen=True)
