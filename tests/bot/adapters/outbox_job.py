@@ -139,7 +139,7 @@ async def until(check: Callable[[], Awaitable[bool]], timeout: float) -> None:
 
 
 async def _serve_and_announce(platform: str, place_args: list[str], people: list[str]) -> None:
-    """Connect like `copbot run`, seed the members, run the job, then serve until killed."""
+    """Connect as `copbot run` does, seed the members and run the job (killed in the middle)."""
     settings = load_settings(None)
     runtime = await build_runtime(settings)
     install(runtime, Announce("general", tiny_png()))
@@ -155,7 +155,8 @@ async def _serve_and_announce(platform: str, place_args: list[str], people: list
         slack = SlackFrontEnd(runtime, host="127.0.0.1", port=0)
         await slack.start()
     place = Place(platform, place_args[0], place_args[1])
-    await seed(runtime, place, [tuple(p.split(":", 1)) for p in people])  # type: ignore[misc]
+    pairs = [person.split(":", 1) for person in people]
+    await seed(runtime, place, [(external_id, name) for external_id, name in pairs])
     await runtime.scheduler.run_now("e2e_announce")  # the test kills the process in here
 
 

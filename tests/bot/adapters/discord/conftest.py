@@ -96,10 +96,8 @@ async def start_env(
     connect: bool = True,
     **settings: Any,
 ) -> tuple[Runtime, DiscordFrontEnd]:
-    """Build the runtime and connect the real front-end (with discord.py's options) to the fake.
-
-    With `connect=False` the front-end is made (its transports registered) but not started.
-    """
+    """Build the runtime and connect the real front-end (with discord.py's options) to the fake."""
+    # connect=False makes the front-end (its transports registered) without starting it.
     # The front-end points discord.py at the stand-in; monkeypatch puts Discord back after.
     monkeypatch.setattr(discord.http.Route, "BASE", discord.http.Route.BASE)
     monkeypatch.setattr(DiscordWebSocket, "DEFAULT_GATEWAY", DiscordWebSocket.DEFAULT_GATEWAY)

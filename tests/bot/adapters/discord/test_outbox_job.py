@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import timedelta
@@ -177,10 +178,12 @@ async def test_what_is_pending_at_start_up_waits_for_the_connection(
             # `copbot run` starts its sender with the front-ends, before Discord is connected.
             await runtime.dispatcher.sender.drain()
             rows = await outbox_rows(runtime)
-            assert {r.status for r in rows} == {"pending"} and fake.messages_in(
-                channels["general"]
-            ) == []
+            assert {(r.status, r.outcome) for r in rows} == {
+                ("pending", "not connected to Discord yet")
+            }
+            assert fake.messages_in(channels["general"]) == []
             await front.start()
+            await asyncio.wait_for(front.client.wait_until_ready(), 5)
             clock.advance(timedelta(minutes=1))
             await runtime.dispatcher.sender.drain()
             rows = await outbox_rows(runtime)

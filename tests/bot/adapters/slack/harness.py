@@ -84,10 +84,8 @@ def settings_for(fake: FakeSlack, mode: str, **overrides: Any) -> Settings:
 async def running(
     mode: str, fake: FakeSlack, *, clock: ManualClock | None = None, **settings: Any
 ) -> AsyncIterator[Bot]:
-    """Start copbot's Slack front-end (on a fresh in-memory database unless told), stop it after.
-
-    Given a `clock` (running, or frozen and moved by hand), the sender paces as in production.
-    """
+    """Start copbot's Slack front-end (on a fresh in-memory database unless told), stop it after."""
+    # Given a clock (running, or frozen and moved by hand), the sender paces as in production.
     paced = clock is not None
     clock = clock or ManualClock(START, frozen=True)
     runtime = await build_runtime(settings_for(fake, mode, **settings), clock=clock, migrate=False)
