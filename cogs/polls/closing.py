@@ -20,8 +20,9 @@ async def results_of(ctx: Context, poll: PollRow) -> words.Results:
     session = ctx.session
     answers: list[str] = []
     if poll.open_question:
-        answers = await polls.answers(session, poll_id=poll.id)
-        # Shuffled again, seeded by the poll, so every showing of one poll reads the same.
+        # Stored in random order already; sorted, then shuffled seeded by the poll, so every
+        # showing of one poll reads the same and the order still says nothing of who or when.
+        answers = sorted(await polls.answers(session, poll_id=poll.id))
         random.Random(poll.id).shuffle(answers)
     choosers = [] if poll.anonymous else await polls.choosers(session, poll_id=poll.id)
     trend = []
