@@ -26,6 +26,7 @@ ALREADY = (
     "You've already answered this poll. Anonymous answers can't be changed: nothing ties "
     "an answer to you, so there is no way to find yours again."
 )
+WRITING_MAX = 10_000  # open ✍️ Answer forms remembered at once
 Number = Annotated[int, "The poll's number, as its post shows (Poll #3)", Range(1, 10**6)]
 
 
@@ -187,6 +188,8 @@ class Polls:
         )
         if answered:
             raise UserError(ALREADY)
+        if len(self._writing) >= WRITING_MAX:  # forms opened and never sent: forget the oldest
+            del self._writing[next(iter(self._writing))]
         self._writing[(ctx.community.id, ctx.author.id)] = poll.id
         ctx.show_form(asking.answer_form(poll.number, poll.open_question))
 

@@ -12,6 +12,10 @@ from storage.models import PollOptionRow, PollResponseRow, PollRow
 from storage.polls import Chooser, WeekAverage
 
 BAR_WIDTH = 10  # blocks in the longest bar
+# A post stays one message on every platform (Discord: 2,000 characters; an edit can't split):
+# so many responses atop a poll, and so many written answers in its results, each clipped.
+LISTED_MAX, LISTED_CLIP = 5, 200
+ANSWERS_MAX, ANSWER_CLIP = 40, 300
 ANONYMOUS_NOTE = (
     "Anonymous: nobody, moderators included, can see who answered what. "
     "The results show when it closes."
@@ -65,7 +69,12 @@ def open_post(
     lines = [f"📋 **{title(poll)}**"]
     if listed:
         lines.append("💬 Last time you told us what you need; here is what we did:")
-        lines += [f"- Poll #{asked.number}: {render.safe(r.text)}" for r, asked in listed]
+        lines += [
+            f"- Poll #{asked.number}: {render.echo(r.text, LISTED_CLIP)}"
+            for r, asked in listed[:LISTED_MAX]
+        ]
+        if len(listed) > LISTED_MAX:
+            lines.append(f"- …and {len(listed) - LISTED_MAX} more: see /polls results")
     lines.append(f"**{render.safe(poll.question)}** Choose with the buttons below.")
     if poll.open_question:
         lines.append(
@@ -109,12 +118,15 @@ def results_text(results: Results, zone: tzinfo) -> str:
         lines += _average_lines(results)
     if poll.open_question:
         lines.append(_answers_heading(poll, len(results.answers)))
-        lines += [f"- {render.safe(text)}" for text in results.answers]
+        shown = results.answers[:ANSWERS_MAX]
+        lines += [f"- {render.echo(text, ANSWER_CLIP)}" for text in shown]
+        if len(results.answers) > ANSWERS_MAX:
+            lines.append(f"…and {len(results.answers) - ANSWERS_MAX} more.")
     if not poll.anonymous:
         lines += _who_chose(results)
     if results.responses:
         lines.append("💬 **You said, we did**")
-        lines += [f"- {render.safe(r.text)}" for r in results.responses]
+        lines += [f"- {render.echo(r.text, 500)}" for r in results.responses]
     return "\n".join(lines)
 
 
@@ -124,7 +136,7 @@ def bars(options: Sequence[PollOptionRow]) -> list[str]:
     total = sum(o.votes for o in options)
     lines = []
     for option in options:
-        blocks = round(BAR_WIDTH * option.votes / most) if most else 0
+        blocks = int(BAR_WIDTH * option.votes / most + 0.5) if most else 0  # half up
         share = f" ({100 * option.votes / total:.0f}%)" if option.votes else ""
         bar = "▇" * max(blocks, 1 if option.votes else 0) + " " if option.votes else ""
         lines.append(f"- {render.safe(option.label)}: {bar}{option.votes}{share}")
