@@ -10,6 +10,7 @@ from cogs.badges import Badges
 from cogs.intro import Intro
 from cogs.kudos import Kudos
 from cogs.meta import Meta
+from cogs.polls import Polls
 from cogs.roles import Roles
 
 
@@ -24,6 +25,13 @@ def copbot_version() -> str:
 def build_registry(configs: ConfigStore) -> Registry:
     """A registry holding every cog copbot ships."""
     registry = Registry()
-    for cog in (Intro(), Roles(), Kudos(), Badges(), Meta(registry, configs, copbot_version())):
+    for cog in (
+        Intro(),
+        Roles(),
+        Kudos(),
+        Badges(),
+        Polls(),
+        Meta(registry, configs, copbot_version()),
+    ):
         registry.add_cog(cog)
     return registry

@@ -14,6 +14,14 @@ from storage.models.core import (
     when_column,
 )
 from storage.models.delivery import JobRunRow, OutboxRow
+from storage.models.polls import (
+    PollAnswerRow,
+    PollOptionRow,
+    PollResponseRow,
+    PollRow,
+    PollVoteRow,
+    PollVoterRow,
+)
 
 __all__ = [
     "BadgeAwardRow",
@@ -27,6 +35,12 @@ __all__ = [
     "KudosTallyRow",
     "MemberRow",
     "OutboxRow",
+    "PollAnswerRow",
+    "PollOptionRow",
+    "PollResponseRow",
+    "PollRow",
+    "PollVoteRow",
+    "PollVoterRow",
     "SettingRow",
     "when_column",
 ]

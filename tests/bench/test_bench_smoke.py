@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bench import activity, commands, outbox
+from bench import activity, commands, outbox, polls
 
 
 async def test_commands_bench_runs_every_command_through_dispatch(tmp_path: Path) -> None:
@@ -74,3 +74,23 @@ def test_outbox_main_drains_everything_and_prints_both_goals(
     out = capsys.readouterr().out
     assert "messages/s" in out and "achieved" in out
     assert out.count("PASS") + out.count("MISS") == 2
+
+
+async def test_polls_bench_counts_every_vote_once_and_edits_by_the_rule(tmp_path: Path) -> None:
+    report = await polls.run(
+        members=400, votes=50, burst=50, busy=120, db=tmp_path / "p.db", seed_value=1
+    )
+
+    assert len(report.latencies) == 50 and report.burst == 50
+    assert report.busy_counted == report.busy_voters == report.busy_votes == 120
+    assert 1 <= len(report.edits) <= 4
+    assert report.closest_edits is None or report.closest_edits >= polls.EDIT_EVERY
+
+
+def test_polls_main_prints_the_goals(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    argv = ["--members", "200", "--votes", "20", "--burst", "20", "--busy", "30"]
+
+    assert polls.main([*argv, "--db", str(tmp_path / "p.db")]) == 0
+    out = capsys.readouterr().out
+    assert "busy minute: 30 members pressed" in out
+    assert out.count("PASS") + out.count("MISS") == 4
