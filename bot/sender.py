@@ -7,7 +7,7 @@ import contextlib
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from bot.clock import Clock
@@ -90,7 +90,6 @@ class Sender:
         self._pacer = Pacer(clock)
         self._wake = asyncio.Event()
         self._communities: dict[int, CommunityRow] = {}
-        self._resting: dict[int, datetime] = {}  # community -> when its platform takes more
         # Rows someone in this process is sending: a command's own (claimed before its commit)
         # or a pass's. Nobody else sends them, so a row never goes twice from two senders.
         self._claimed: set[int] = set()
@@ -270,9 +269,6 @@ class Sender:
             wait = outbox.Result(row.id, outbox.PENDING, not_before=later, tried=False)
             work.note(row, wait)
             return 0.0
-        resting = self._resting.get(row.community_id)
-        if resting is not None and resting > now:
-            return (resting - now).total_seconds()  # the platform said "not now" there
         if pause := self._pause(place.platform, row, edits):
             return pause
         await self._attempt(place, row, item, transport, work)
@@ -300,11 +296,7 @@ class Sender:
         try:
             delivered = await transport.deliver(place, item)
         except TransientError as error:
-            retry = self._retry(row, error.reason, error.retry_after)
-            work.note(row, retry)
-            # The community's other rows wait with it, rather than each earn the same answer.
-            until = retry.not_before or self.clock.now() + timedelta(seconds=backoff(1))
-            self._resting[row.community_id] = until
+            work.note(row, self._retry(row, error.reason, error.retry_after))
             return
         except Exception as error:
             log.exception("sending outbox row %s failed", row.id)

@@ -213,23 +213,3 @@ async def queue_post(runtime: Runtime, community_id: int, text: str) -> None:
                 created_at=runtime.clock.now(),
             )
         )
-
-
-async def test_after_a_transient_error_the_communitys_other_rows_wait_with_it(
-    runtime: Runtime, platform: FakePlatform, clock: ManualClock
-) -> None:
-    sender = runtime.dispatcher.sender
-    platform.failures.append(TransientError("429", retry_after=5.0))
-
-    async def announce(ctx: Context) -> None:
-        for n in range(4):
-            ctx.post("news", str(n))
-
-    assert await as_job(runtime, announce, platform)
-    assert platform.tries == 1  # one 429, not four
-    assert [row.attempts for row in await outbox_rows(runtime.db)] == [1, 0, 0, 0]
-    assert await sender.drain() == 5.0  # the background sender too waits it out, without trying
-    assert platform.tries == 1
-    clock.advance(timedelta(seconds=5))
-    await sender.drain_all()
-    assert platform.texts() == ["0", "1", "2", "3"]
