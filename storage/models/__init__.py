@@ -1,5 +1,6 @@
 """Every table, so the schema reads at a glance. Rows of a community carry its community_id."""
 
+from storage.models.activity import ActiveDayRow, LapseRow
 from storage.models.core import (
     BadgeAwardRow,
     BadgeEventRow,
@@ -16,6 +17,7 @@ from storage.models.core import (
 from storage.models.delivery import JobRunRow, OutboxRow
 
 __all__ = [
+    "ActiveDayRow",
     "BadgeAwardRow",
     "BadgeEventRow",
     "CommunityRow",
@@ -25,6 +27,7 @@ __all__ = [
     "KudosGroupRow",
     "KudosRow",
     "KudosTallyRow",
+    "LapseRow",
     "MemberRow",
     "OutboxRow",
     "SettingRow",

@@ -48,6 +48,8 @@ class MemberRow(SQLModel, table=True):
     last_active_at: datetime | None = Field(default=None, sa_column=when_column(nullable=True))
     last_active_on: date | None = None
     active_days: int = 0
+    # The mean gap in days between their recent active days (0: not known yet).
+    usual_gap: float = 0.0
     # The member's own say over what copbot sends them unasked (the outbox enforces both).
     away_until: datetime | None = Field(default=None, sa_column=when_column(nullable=True))
     dms_off: bool = False
