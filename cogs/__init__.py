@@ -10,6 +10,7 @@ from cogs.badges import Badges
 from cogs.intro import Intro
 from cogs.kudos import Kudos
 from cogs.meta import Meta
+from cogs.preferences import Preferences
 from cogs.roles import Roles
 
 
@@ -24,6 +25,7 @@ def copbot_version() -> str:
 def build_registry(configs: ConfigStore) -> Registry:
     """A registry holding every cog copbot ships."""
     registry = Registry()
-    for cog in (Intro(), Roles(), Kudos(), Badges(), Meta(registry, configs, copbot_version())):
+    cogs = (Intro(), Roles(), Kudos(), Badges(), Preferences())
+    for cog in (*cogs, Meta(registry, configs, copbot_version())):
         registry.add_cog(cog)
     return registry
