@@ -12,6 +12,7 @@ from cogs.kudos import Kudos
 from cogs.meta import Meta
 from cogs.preferences import Preferences
 from cogs.roles import Roles
+from cogs.welcome_back import WelcomeBack
 
 
 def copbot_version() -> str:
@@ -25,7 +26,7 @@ def copbot_version() -> str:
 def build_registry(configs: ConfigStore) -> Registry:
     """A registry holding every cog copbot ships."""
     registry = Registry()
-    cogs = (Intro(), Roles(), Kudos(), Badges(), Preferences())
+    cogs = (Intro(), Roles(), Kudos(), Badges(), Preferences(), WelcomeBack())
     for cog in (*cogs, Meta(registry, configs, copbot_version())):
         registry.add_cog(cog)
     return registry
