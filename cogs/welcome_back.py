@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from bot.jobs import JobRun, Jobs
 
 CHUNK = 500  # members per transaction: a 100k-member scan never holds SQLite for long
+NUDGE_WITHIN_DAYS = 7  # a lapse noticed later than this after it began gets no nudge
 WELCOME_SECONDS = 5.0  # how often returns are looked for (the activity flush notes them)
 PICK_UP = (
     "Pick up where you left off: /members shows who is here now, /kudos thanks someone who "
@@ -34,43 +35,56 @@ class WelcomeBack:
         """Nudge, once, each member whose silence became a lapse against their own rhythm."""
         nudged, after = 0, 0
         while True:
-            found = await self._scan_chunk(run, after)
-            nudged += len(found)
+            found, chunk_nudged = await self._scan_chunk(run, after)
+            nudged += chunk_nudged
             if len(found) < CHUNK:
                 return nudged
             after = found[-1].id or 0
 
-    async def _scan_chunk(self, run: JobRun, after: int) -> list[MemberRow]:
+    async def _scan_chunk(self, run: JobRun, after: int) -> tuple[list[MemberRow], int]:
         found: list[MemberRow] = []
+        nudged = 0
 
         async def body(ctx: Context) -> None:
-            found.extend(await self.nudge_chunk(ctx, after=after))
+            nonlocal nudged
+            rows, nudged = await self.nudge_chunk(ctx, after=after)
+            found.extend(rows)
 
         if not await run.work(body):
             # Chunks already done are recorded: the run that follows takes up the rest.
             raise RuntimeError("a chunk of the lapse scan failed")
-        return found
+        return found, nudged
 
-    async def nudge_chunk(self, ctx: Context, *, after: int) -> list[MemberRow]:
-        """Note and nudge the next members (by id) whose silence became a lapse."""
+    async def nudge_chunk(self, ctx: Context, *, after: int) -> tuple[list[MemberRow], int]:
+        """Note the next members (by id) whose silence became a lapse; nudge the recent ones."""
         if not ctx.config.welcome_back:
-            return []  # run by hand (`:run lapse_scan`) where it is off: still nobody is nudged
+            return [], 0  # run by hand (`:run lapse_scan`) where it is off: still nobody is nudged
+        today = local_now(ctx).date()
         found = await lapses.newly_lapsed(
             ctx.session,
             community_id=ctx.community.id,
             rule=rule_of(ctx),
-            today=local_now(ctx).date(),
+            today=today,
             now=ctx.now(),
             after_id=after,
             limit=CHUNK,
         )
+        fresh: list[MemberRow] = []
+        stale: list[MemberRow] = []
+        for row in found:
+            (fresh if _lately(ctx, row, today) else stale).append(row)
         # Read everything first: the writes come last, so the transaction holds the lock briefly.
         notes = [
-            (row, await news.gather(ctx, as_member(row), lapses.since_of(row))) for row in found
+            (row, await news.gather(ctx, as_member(row), lapses.since_of(row))) for row in fresh
         ]
-        await lapses.record_nudged(
-            ctx.session, community_id=ctx.community.id, members=found, now=ctx.now()
-        )
+        for rows, nudged in ((fresh, True), (stale, False)):
+            await lapses.record(
+                ctx.session,
+                community_id=ctx.community.id,
+                members=rows,
+                now=ctx.now(),
+                nudged=nudged,
+            )
         for row, lines in notes:
             assert row.last_active_on is not None
             member = as_member(row)
@@ -80,7 +94,7 @@ class WelcomeBack:
                 key=f"lapse:{member.id}:{row.last_active_on.isoformat()}",
                 unsolicited=True,
             )
-        return found
+        return found, len(fresh)
 
     @job("welcome_back", every=WELCOME_SECONDS, due="welcome_due")
     async def welcome_returns(self, jobs: Jobs) -> int:
@@ -157,6 +171,16 @@ class WelcomeBack:
                 "Welcome back is off here: copbot nudges nobody (/config set welcome_back on)."
             )
         reply_page(ctx, shown, lines, action="lapsed_page")
+
+
+def _lately(ctx: Context, row: MemberRow, today: date) -> bool:
+    """Whether a member's lapse began lately enough for a nudge to make sense."""
+    # A lapse found long after it began (copbot just arrived, or was down) is noted without a
+    # nudge: "we miss you" after months of silence would come out of the blue. Its return is
+    # still welcomed.
+    assert row.last_active_on is not None
+    silence = (today - row.last_active_on).days
+    return rule_of(ctx).beyond(silence, row.usual_gap) <= NUDGE_WITHIN_DAYS
 
 
 def rule_of(ctx: Context) -> LapseRule:

@@ -28,7 +28,11 @@ class LapseRule:
 
     def lapsed(self, silence: int, usual_gap: float) -> bool:
         """Whether `silence` days without activity is a lapse for this rhythm."""
-        return silence > self.min_days and silence > self.factor * usual_gap
+        return self.beyond(silence, usual_gap) > 0
+
+    def beyond(self, silence: int, usual_gap: float) -> float:
+        """How many days `silence` goes past the longest silence that is not yet a lapse."""
+        return silence - max(self.min_days, self.factor * usual_gap)
 
 
 class Standing(Protocol):
@@ -135,10 +139,15 @@ def since_of(member: Standing) -> datetime:
     return member.last_active_at or datetime.combine(member.last_active_on, time(), UTC)
 
 
-async def record_nudged(
-    session: AsyncSession, *, community_id: int, members: Sequence[MemberRow], now: datetime
+async def record(
+    session: AsyncSession,
+    *,
+    community_id: int,
+    members: Sequence[MemberRow],
+    now: datetime,
+    nudged: bool,
 ) -> None:
-    """Note these members' lapses, each nudged now (a lapse already noted stays as it was)."""
+    """Note these members' lapses, nudged now or not (a lapse already noted stays as it was)."""
     rows = [
         {
             "community_id": community_id,
@@ -146,7 +155,7 @@ async def record_nudged(
             "since_day": member.last_active_on,
             "since_at": since_of(member),
             "noticed_at": now,
-            "nudged_at": now,
+            "nudged_at": now if nudged else None,
             "welcome_due": False,
         }
         for member in members

@@ -35,6 +35,8 @@ class MemberRow(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("community_id", "external_id"),
         Index("ix_member_community_role", "community_id", "role"),
+        # Scans over a community's members (the lapse scan) go by id, chunk after chunk.
+        Index("ix_member_community_id", "community_id", "id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -113,6 +113,21 @@ async def test_a_lapse_never_nudged_is_still_welcomed_back(
     assert lapse.nudged_at is None and lapse.welcomed_at is not None
 
 
+async def test_a_lapse_found_long_after_it_began_is_noted_without_a_nudge(
+    place: Driver, runtime: Runtime, clock: ManualClock
+) -> None:
+    clock.set(START + timedelta(days=60))  # copbot was away: the lapse began a month ago
+    assert await runtime.scheduler.run_now("lapse_scan") == 0
+    assert dms(place) == []
+    await place.run("mod", "/lapsed", MOD)
+    assert "- **ana**: lapsed, last active 5 November 2026 (57 days ago), not nudged" in (
+        place.transport.answer()
+    )
+    await active(place, "ana", 61)
+    assert await runtime.scheduler.run_now("welcome_back") == 1
+    assert dms(place)[-1].reply.text.startswith("**Welcome back, ana!**")
+
+
 async def test_paused_and_dms_off_members_are_not_nudged(
     place: Driver, runtime: Runtime, clock: ManualClock
 ) -> None:

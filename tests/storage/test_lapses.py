@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from sqlmodel import select
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage import lapses
 from storage.db import Database
@@ -51,6 +52,10 @@ async def people(db: Database) -> Place:
     )
 
 
+async def _row(session: AsyncSession, name: str) -> MemberRow:
+    return (await session.exec(select(MemberRow).where(MemberRow.name == name))).one()
+
+
 async def _lapsed(place: Place, *, after: int = 0, limit: int = 100) -> list[str]:
     async with place.db.session() as session:
         found = await lapses.newly_lapsed(
@@ -89,18 +94,21 @@ async def test_the_scan_goes_in_chunks_by_id_and_never_twice(db: Database) -> No
     assert await _lapsed(place, limit=2) == ["ana", "dan"]
     assert await _lapsed(place, after=place.ids["dan"], limit=2) == ["ivy"]
     async with db.session() as session, session.begin():
-        rows = [await session.get(MemberRow, place.ids[name]) for name in ("ana", "dan")]
-        await lapses.record_nudged(
+        names = ("ana", "dan")
+        rows = (await session.exec(select(MemberRow).where(col(MemberRow.name).in_(names)))).all()
+        await lapses.record(
             session,
             community_id=place.community_id,
             members=rows,
-            now=NOW,  # type: ignore[arg-type]
+            now=NOW,
+            nudged=True,
         )
-        await lapses.record_nudged(  # again: still one row each
+        await lapses.record(  # again: still one row each
             session,
             community_id=place.community_id,
             members=rows,
-            now=NOW,  # type: ignore[arg-type]
+            now=NOW,
+            nudged=True,
         )
     assert await _lapsed(place) == ["ivy"]
     async with db.session() as session:
@@ -114,12 +122,13 @@ async def test_the_scan_goes_in_chunks_by_id_and_never_twice(db: Database) -> No
 async def test_lapsed_and_drifting_members_longest_silent_first(db: Database) -> None:
     place = await people(db)
     async with db.session() as session, session.begin():
-        ana = await session.get(MemberRow, place.ids["ana"])
-        await lapses.record_nudged(
+        ana = await _row(session, "ana")
+        await lapses.record(
             session,
             community_id=place.community_id,
             members=[ana],
-            now=NOW,  # type: ignore[list-item]
+            now=NOW,
+            nudged=True,
         )
 
     async def page(offset: int, limit: int) -> tuple[int, list[tuple[str, bool, bool]]]:
@@ -154,12 +163,13 @@ async def test_a_return_is_noted_once_and_welcomed_once(db: Database) -> None:
     ana, bea = place.ids["ana"], place.ids["bea"]
     since = TODAY - timedelta(days=22)
     async with db.session() as session, session.begin():
-        row = await session.get(MemberRow, ana)
-        await lapses.record_nudged(
+        row = await _row(session, "ana")
+        await lapses.record(
             session,
             community_id=place.community_id,
             members=[row],
-            now=NOW,  # type: ignore[list-item]
+            now=NOW,
+            nudged=True,
         )
         silences = {ana: since, bea: TODAY - timedelta(days=21)}
         assert await lapses.open_among(
