@@ -63,11 +63,13 @@ class Roles:
             told = "and it is announced"
         else:
             # A step back is nobody else's business: the member hears it privately and kindly.
+            # It is news about their own standing, not a nudge, so DMs-off does not hold it back.
             ctx.dm(
                 member,
                 f"Your role in {render.safe(ctx.community.name)} is now "
                 f"**{render.safe(name)}**: {meaning}\n"
                 "Thank you for all you've done here. Questions? Any moderator is glad to talk.",
+                unsolicited=False,
             )
             told = "not announced; they were told privately"
         ctx.reply(

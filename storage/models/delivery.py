@@ -15,8 +15,8 @@ class OutboxRow(SQLModel, table=True):
 
     __tablename__ = "outbox"
     __table_args__ = (
-        # The sender's one query: what is due, oldest first.
-        Index("ix_outbox_due", "status", "not_before", "id"),
+        # The sender's one query: pending rows, replies to members first, then the oldest.
+        Index("ix_outbox_due", "status", "unsolicited", "id"),
         Index("ix_outbox_community", "community_id", "created_at"),
     )
 

@@ -60,7 +60,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('outbox', schema=None) as batch_op:
         batch_op.create_index('ix_outbox_community', ['community_id', 'created_at'], unique=False)
-        batch_op.create_index('ix_outbox_due', ['status', 'not_before', 'id'], unique=False)
+        batch_op.create_index('ix_outbox_due', ['status', 'unsolicited', 'id'], unique=False)
 
     # Plain ADD COLUMN, not a batch copy: copying `member` would drop its expression index.
     op.add_column('member', sa.Column('away_until', storage.types.AwareDateTime(timezone=True), nullable=True))
