@@ -17,18 +17,13 @@ from storage.models import ActiveDayRow, MemberRow
 from storage.rhythm import gap_of, recent_gaps
 
 _CHUNK = 500  # stays under SQLite's bound-parameter limit in the IN (...) lookups
-# The member columns a flush reads: enough to move their activity and to tell a return.
+# The member columns every flush reads: plain values, cheap for thousands of members at once.
 _SEEN = (
     MemberRow.id,
     MemberRow.external_id,
     MemberRow.last_active_on,
-    MemberRow.last_active_at,
     MemberRow.active_days,
     MemberRow.usual_gap,
-    MemberRow.left_at,
-    MemberRow.is_bot,
-    MemberRow.dms_off,
-    MemberRow.away_until,
 )
 
 
@@ -46,13 +41,8 @@ class Seen:
     id: int
     external_id: str
     last_active_on: date | None
-    last_active_at: datetime | None
     active_days: int
     usual_gap: float
-    left_at: datetime | None
-    is_bot: bool
-    dms_off: bool
-    away_until: datetime | None
 
 
 @dataclass
@@ -73,8 +63,10 @@ class Local:
     zone: tzinfo = UTC
     lapse: LapseRule | None = None
 
-    def days(self, quarters: Iterable[datetime]) -> list[date]:
+    def days(self, quarters: set[datetime]) -> list[date]:
         """The community's local days these quarter-hours fall on, in order."""
+        if len(quarters) == 1:  # the usual case between two flushes, kept cheap
+            return [next(iter(quarters)).astimezone(self.zone).date()]
         return sorted({moment.astimezone(self.zone).date() for moment in quarters})
 
 
@@ -117,10 +109,10 @@ async def _apply_community(
         moved.append((found, entry, new))
     connection = await session.connection()
     if inserts:
-        # One executemany, not an INSERT … RETURNING per member; their ids are read after.
-        await connection.execute(insert(MemberRow), inserts)
-        created = await _known_members(session, community_id, list(days_of))
-        await _add_days(session, community_id, {created[e].id: d for e, d in days_of.items()})
+        # One batched INSERT … RETURNING (SQLAlchemy's insertmanyvalues), not one per member.
+        statement = insert(MemberRow).returning(col(MemberRow.id), col(MemberRow.external_id))
+        created = await connection.execute(statement, inserts)
+        await _add_days(session, community_id, {i: days_of[e] for i, e in created})
     renewed = {found.id: new for found, _, new in moved if new}
     await _add_days(session, community_id, renewed)
     gaps = await recent_gaps(session, community_id=community_id, member_ids=list(renewed))
@@ -157,10 +149,9 @@ def _new_member(community_id: int, entry: Activity, days: list[date], role: str)
 def _moved(
     found: Seen, entry: Activity, new: list[date], gaps: dict[int, float]
 ) -> dict[str, object]:
-    last_at = max(entry.last_at, found.last_active_at) if found.last_active_at else entry.last_at
     return {
         "member_id": found.id,
-        "at": last_at,
+        "at": entry.last_at,
         "on": new[-1] if new else found.last_active_on,
         "days": found.active_days + len(new),
         # Too little history in the table (a member from before it) keeps the gap it had.
@@ -192,23 +183,33 @@ async def _note_returns(
         for found, entry, new in moved
         if new and found.last_active_on and (new[0] - found.last_active_on).days > lapses.QUIET_DAYS
     ]
-    if not long_quiet:
-        return
+    for start in range(0, len(long_quiet), _CHUNK):
+        await _returns_among(session, community_id, long_quiet[start : start + _CHUNK], local)
+
+
+async def _returns_among(
+    session: AsyncSession,
+    community_id: int,
+    long_quiet: list[tuple[Seen, Activity, list[date]]],
+    local: Local,
+) -> None:
     silences = {found.id: found.last_active_on for found, _, _ in long_quiet}
     noticed = await lapses.open_among(session, community_id=community_id, silences=silences)
+    rows = await lapses.members(session, ids=list(silences))
     returns = []
     for found, entry, new in long_quiet:
-        assert found.last_active_on is not None
-        quiet = (new[0] - found.last_active_on).days
+        row = rows[found.id]
+        assert row.last_active_on is not None
+        quiet = (new[0] - row.last_active_on).days
         rule = local.lapse
         by_rule = (
             rule is not None
-            and lapses.is_watched(found, entry.last_at)
-            and rule.lapsed(quiet, found.usual_gap)
+            and lapses.is_watched(row, entry.last_at)
+            and rule.lapsed(quiet, row.usual_gap)
         )
         if found.id in noticed or by_rule:
-            since = lapses.since_of(found)
-            returns.append(Return(found.id, found.last_active_on, since, entry.last_at))
+            since = lapses.since_of(row)
+            returns.append(Return(found.id, row.last_active_on, since, entry.last_at))
     await lapses.mark_returned(session, community_id=community_id, returns=returns)
 
 

@@ -165,6 +165,12 @@ async def record(
         await connection.execute(insert_or_ignore(session, LapseRow), rows)
 
 
+async def members(session: AsyncSession, *, ids: Sequence[int]) -> dict[int, MemberRow]:
+    """Member rows by id (the few a flush finds back after a long silence)."""
+    found = await session.exec(select(MemberRow).where(col(MemberRow.id).in_(list(ids))))
+    return {row.id or 0: row for row in found}
+
+
 async def open_among(
     session: AsyncSession, *, community_id: int, silences: dict[int, date]
 ) -> set[int]:
