@@ -30,6 +30,7 @@ bench: $(VENV)/.installed-test
 	$(BIN)/python -m bench.discord_ack
 	$(BIN)/python -m bench.slack_ack
 	$(BIN)/python -m bench.kudos
+	$(BIN)/python -m bench.polls
 	$(BIN)/python -m bench.lapse
 
 clean:

@@ -128,6 +128,7 @@ class CommandSpec:
     # Where a platform can't run a group's root (Discord), the root runs as this subcommand.
     root_name: str = "run"
     was: tuple[str, ...] = ()  # former names, "role list": typing one points here
+    activity: bool = True  # whether a use counts as the member's activity (not an anonymous answer)
     callback: Callable[..., Any] | None = None
     cog: object | None = None
 
@@ -167,6 +168,7 @@ def command(
     prefill: str | None = None,
     root_name: str = "run",
     was: str | tuple[str, ...] = (),
+    activity: bool = True,  # False: a use stays out of activity (an anonymous written answer)
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Mark a cog method as a command; the plain function is returned unchanged."""
     options = {
@@ -179,6 +181,7 @@ def command(
         "was": tuple(
             " ".join(old.lower().split()) for old in ((was,) if isinstance(was, str) else was)
         ),
+        "activity": activity,
     }
     return _mark(Marker("command", name, options))
 

@@ -110,7 +110,9 @@ class Dispatcher:
                 key, per = (ctx.community.id, ctx.author.id, spec.path), spec.cooldown[1]
                 ctx.after_commit.append(lambda: self.cooldowns.use(key, per))
 
-        return await self._execute(place, actor, body, transport, spec.private, spec.usage())
+        return await self._execute(
+            place, actor, body, transport, spec.private, spec.usage(), activity=spec.activity
+        )
 
     def precheck(self, place: Place, actor: Actor, spec: CommandSpec) -> str | None:
         """Refuse at once, from memory alone, what a level or cooldown would refuse anyway."""

@@ -78,6 +78,8 @@ def parse_args(spec: CommandSpec, text: str) -> dict[str, object]:
     values: dict[str, object] = {}
     positional = [p for p in spec.params if not p.rest and not p.form_field]
     rest = next((p for p in spec.params if p.rest), None)
+    words: list[Token] = []  # unkeyed words a form command's first open field takes
+    words_field: Param | None = None
     index = 0
     while index < len(tokens):
         token = tokens[index]
@@ -110,8 +112,28 @@ def parse_args(spec: CommandSpec, text: str) -> dict[str, object]:
         if rest is not None:
             values[rest.name] = _rest_of_line(text, tokens[index:])
             break
+        words_field = words_field or _words_field(spec, values)
+        if words_field is not None:
+            words.append(token)
+            index += 1
+            continue
         raise ParseError(f"I don't know what to do with “{render.echo(token.text)}”.")
+    if words_field is not None:
+        if words_field.name in values:
+            raise ParseError(f"`{words_field.name}` is given twice.")
+        values[words_field.name] = _joined(words)
     return values
+
+
+def _words_field(spec: CommandSpec, values: dict[str, object]) -> Param | None:
+    """The form field plain words fill: the first not given by key (`/poll ask Which day?`)."""
+    return next((p for p in spec.params if p.form_field and p.name not in values), None)
+
+
+def _joined(words: list[Token]) -> str:
+    if len(words) == 1 and words[0].quoted:
+        return words[0].text
+    return " ".join(token.raw for token in words)
 
 
 def _choice_for(positional: list[Param], values: dict[str, object], token: Token) -> Param | None:

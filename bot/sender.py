@@ -63,6 +63,9 @@ class Sender:
         self._wake = asyncio.Event()
         self._communities: dict[int, CommunityRow] = {}
         self.sent = 0  # delivered since start, for the log and benchmarks
+        # Rows a command or job is sending itself: pending until their outcomes are written,
+        # so a background pass in the meantime must leave them alone or send them twice.
+        self._sending: set[int] = set()
         self._recorded = 0  # outcomes written since start, so drain_all knows it moved on
 
     @property
@@ -78,22 +81,31 @@ class Sender:
         self, place: Place, stored: list[tuple[OutboxRow, Queued]], transport: Transport
     ) -> None:
         """Send a command's own posts and DMs through its transport, as pacing allows."""
-        targets = await self._targets([row for row, _ in stored])
-        work, extra = _Pass(), []
-        for row, entry in stored:
-            member = entry.item.member if isinstance(entry.item, ToMember) else None
-            if self._paced(place.platform, row) > 0:
-                self.wake()  # the background sender takes it when the platform allows
-                continue
-            await self._attempt(place, row, member, targets.get(row.target or ""), transport, work)
-            if not getattr(transport, "dedupes", False):
-                extra += await self._record(work)  # without nonces a crash resends this one only
-                work = _Pass()
-        extra += await self._record(work)
-        work = _Pass()
-        for row in extra:  # a refused DM's fallback post, said right after it
-            await self._attempt(place, row, None, None, transport, work)
-        await self._record(work)
+        mine = {row.id or 0 for row, _ in stored}
+        self._sending |= mine
+        try:
+            targets = await self._targets([row for row, _ in stored])
+            work, extra = _Pass(), []
+            for row, entry in stored:
+                member = entry.item.member if isinstance(entry.item, ToMember) else None
+                if self._paced(place.platform, row) > 0:
+                    self._sending.discard(row.id or 0)
+                    self.wake()  # the background sender takes it when the platform allows
+                    continue
+                target = targets.get(row.target or "")
+                await self._attempt(place, row, member, target, transport, work)
+                if not getattr(transport, "dedupes", False):
+                    extra += await self._record(work)  # without nonces a crash resends one only
+                    work = _Pass()
+            extra += await self._record(work)
+            work = _Pass()
+            mine |= {row.id or 0 for row in extra}
+            self._sending |= mine
+            for row in extra:  # a refused DM's fallback post, said right after it
+                await self._attempt(place, row, None, None, transport, work)
+            await self._record(work)
+        finally:
+            self._sending -= mine
 
     async def drain(self) -> float:
         """One pass over what is due; seconds until the next row may go."""
@@ -107,6 +119,8 @@ class Sender:
         targets = await self._targets(rows)
         work, wait, reach, more = _Pass(), IDLE, {}, False
         for row in rows:
+            if row.id in self._sending:
+                continue  # a command is sending it this moment
             community = await self._community(row.community_id)
             pause = self._paced(community.platform, row)
             if pause > 0:

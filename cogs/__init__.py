@@ -10,6 +10,7 @@ from cogs.badges import Badges
 from cogs.intro import Intro
 from cogs.kudos import Kudos
 from cogs.meta import Meta
+from cogs.polls import Polls
 from cogs.preferences import Preferences
 from cogs.roles import Roles
 from cogs.welcome_back import WelcomeBack
@@ -26,7 +27,15 @@ def copbot_version() -> str:
 def build_registry(configs: ConfigStore) -> Registry:
     """A registry holding every cog copbot ships."""
     registry = Registry()
-    cogs = (Intro(), Roles(), Kudos(), Badges(), Preferences(), WelcomeBack())
-    for cog in (*cogs, Meta(registry, configs, copbot_version())):
+    for cog in (
+        Intro(),
+        Roles(),
+        Kudos(),
+        Badges(),
+        Polls(),
+        Preferences(),
+        WelcomeBack(),
+        Meta(registry, configs, copbot_version()),
+    ):
         registry.add_cog(cog)
     return registry

@@ -15,6 +15,14 @@ from storage.models.core import (
     when_column,
 )
 from storage.models.delivery import JobRunRow, OutboxRow
+from storage.models.polls import (
+    PollAnswerRow,
+    PollOptionRow,
+    PollResponseRow,
+    PollRow,
+    PollVoteRow,
+    PollVoterRow,
+)
 
 __all__ = [
     "ActiveDayRow",
@@ -30,6 +38,12 @@ __all__ = [
     "LapseRow",
     "MemberRow",
     "OutboxRow",
+    "PollAnswerRow",
+    "PollOptionRow",
+    "PollResponseRow",
+    "PollRow",
+    "PollVoteRow",
+    "PollVoterRow",
     "SettingRow",
     "when_column",
 ]

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bench import activity, commands, lapse
+from bench import activity, commands, lapse, polls
 
 
 async def test_commands_bench_runs_every_command_through_dispatch(tmp_path: Path) -> None:
@@ -63,6 +63,26 @@ def test_activity_main_prints_the_goal(tmp_path: Path, capsys: pytest.CaptureFix
     out = capsys.readouterr().out
     assert "events per second" in out
     assert out.count("PASS") + out.count("MISS") == 1
+
+
+async def test_polls_bench_counts_every_vote_once_and_edits_by_the_rule(tmp_path: Path) -> None:
+    report = await polls.run(
+        members=400, votes=50, burst=50, busy=120, db=tmp_path / "p.db", seed_value=1
+    )
+
+    assert len(report.latencies) == 50 and report.burst == 50
+    assert report.busy_counted == report.busy_voters == report.busy_votes == 120
+    assert 1 <= len(report.edits) <= 4
+    assert report.closest_edits is None or report.closest_edits >= polls.EDIT_EVERY
+
+
+def test_polls_main_prints_the_goals(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    argv = ["--members", "200", "--votes", "20", "--burst", "20", "--busy", "30"]
+
+    assert polls.main([*argv, "--db", str(tmp_path / "p.db")]) == 0
+    out = capsys.readouterr().out
+    assert "busy minute: 30 members pressed" in out
+    assert out.count("PASS") + out.count("MISS") == 4
 
 
 async def test_lapse_bench_nudges_what_it_seeded_once(tmp_path: Path) -> None:

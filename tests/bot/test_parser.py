@@ -187,3 +187,13 @@ def test_a_keyed_member_starts_a_list_that_mentions_continue() -> None:
     values = parse_args(MANY, "member=@bob @alice thanks")
     assert [ref.name for ref in values["member"]] == ["bob", "alice"]  # type: ignore[union-attr]
     assert values["reason"] == "thanks"
+
+
+def test_plain_words_fill_the_first_form_field_not_given_by_key() -> None:
+    assert parse_args(FORM, 'I teach "OER" goals=learn') == {
+        "goals": "learn",
+        "about": 'I teach "OER"',
+    }
+    assert parse_args(FORM, 'goals=learn "I teach"') == {"goals": "learn", "about": "I teach"}
+    with pytest.raises(ParseError, match="twice"):
+        parse_args(FORM, "I teach about=again")

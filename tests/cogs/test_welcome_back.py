@@ -153,7 +153,8 @@ async def test_pausing_from_the_nudge_keeps_the_welcome_back_quiet(
     assert len(dms(place)) == 1
     async with runtime.db.session() as session:
         [lapse] = (await session.exec(select(LapseRow))).all()
-        skipped = (await session.exec(select(OutboxRow).where(OutboxRow.status == "skipped"))).all()
+        skipped_dm = (OutboxRow.status == "skipped", OutboxRow.kind == "dm")
+        skipped = (await session.exec(select(OutboxRow).where(*skipped_dm))).all()
     assert lapse.welcomed_at is not None
     assert [row.key for row in skipped] == [f"welcome_back:{lapse.member_id}:2026-11-05"]
 

@@ -133,6 +133,20 @@ async def _seed(connection) -> None:  # type: ignore[no-untyped-def]
             "VALUES (1, 'weekly_poll', '2026-11-02T15:00', :when)",
         ):
             await connection.execute(text(statement), {"when": when})
+    if "poll" in present:  # 0004 and later
+        for statement in (
+            "INSERT INTO poll (id, community_id, number, period, question, open_question, "
+            "options, anonymous, channel, post, opened_at, closes_at, closed_at, shown, "
+            "edited_at) VALUES (1, 1, 1, '2026-11-02T15:00', 'How valuable?', 'More of?', 2, 1, "
+            "'general', 'k1', :when, :when, :when, 1, :when)",
+            "INSERT INTO poll_option (poll_id, position, label, votes) VALUES (1, 1, 'Low', 1)",
+            "INSERT INTO poll_voter (poll_id, member_id, part) VALUES (1, 1, 'choice')",
+            "INSERT INTO poll_answer (id, poll_id, text) VALUES (8190134531, 1, 'more demos')",
+            "INSERT INTO poll_vote (poll_id, member_id, position) VALUES (1, 2, 1)",
+            "INSERT INTO poll_response (community_id, poll_id, text, by_id, created_at) "
+            "VALUES (1, 1, 'We hold a demo each Friday', 1, :when)",
+        ):
+            await connection.execute(text(statement), {"when": when})
     if "lapse" in present:  # 0005 and later
         for statement in (
             "INSERT INTO active_day (community_id, member_id, day) VALUES (1, 1, '2026-11-02')",

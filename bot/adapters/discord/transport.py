@@ -17,7 +17,7 @@ from bot.adapters.discord.sending import (
     transient_errors,
     without_image,
 )
-from bot.delivery import Delivered
+from bot.delivery import Delivered, TransientError
 from bot.dispatch import Place
 from bot.reply import EditMessage, FormRequest, Outgoing, Reply, ToChannel, ToInvoker, ToMember
 
@@ -37,6 +37,10 @@ class GuildTransport:
 
     async def deliver(self, place: Place, item: Outgoing) -> Delivered:
         """Send or edit one item: the message's "channel/message" reference, False if refused."""
+        if self.guild is None and not self.client.is_ready():
+            # The sender starts with the front-end: until the gateway has handed over the
+            # guilds, a missing guild means "not yet", not "nowhere to post".
+            raise TransientError("not connected to Discord yet")
         # A long text goes out in parts: the reference names the last one, which carries the
         # buttons and the image and is the one an EditMessage changes.
         async with transient_errors():

@@ -1,7 +1,7 @@
 """Welcome back: members' active days, their usual gap, lapses, and members by id.
 
 Revision ID: 0005_welcome_back
-Revises: 0003_delivery
+Revises: 0004_polls
 Create Date: 2026-12-01 11:47:55.548552
 """
 
@@ -15,7 +15,7 @@ from alembic import op
 
 
 revision: str = '0005_welcome_back'
-down_revision: str | None = '0003_delivery'
+down_revision: str | None = '0004_polls'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from aiohttp import web
@@ -35,6 +36,21 @@ MISSING_ERRORS = {
 
 
 @dataclass
+class Hold:
+    """A call served at once whose answer is kept until released (a bot killed mid-call)."""
+
+    method: str
+    args: dict[str, Any]
+    served: asyncio.Event = field(default_factory=asyncio.Event)
+    released: asyncio.Event = field(default_factory=asyncio.Event)
+
+    def matches(self, method: str, args: dict[str, Any]) -> bool:
+        """Whether this is the call to hold: the method, with these arguments, the first time."""
+        wanted = all(args.get(name) == value for name, value in self.args.items())
+        return method == self.method and wanted and not self.served.is_set()
+
+
+@dataclass
 class Failure:
     """An answer to give the next `count` calls to a method instead of serving them."""
 
@@ -50,6 +66,7 @@ class WebApi:
     def __init__(self, ws: Workspace) -> None:
         self.ws = ws
         self.failures: dict[str, Failure] = {}
+        self.holds: list[Hold] = []
 
     def fail_next(
         self,
@@ -82,6 +99,10 @@ class WebApi:
         except SlackError as error:
             body = error.body()
         self.ws.call_log.append(Call(method, args, token, body, status))
+        hold = next((h for h in self.holds if h.matches(method, args)), None)
+        if hold is not None:
+            hold.served.set()
+            await hold.released.wait()
         return web.json_response(body, status=status, headers=headers)
 
     def _failure(self, method: str) -> Failure | None:

@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 
 from aiohttp import web
 
-from .api import WebApi
+from .api import Hold, WebApi
 from .api_files import UploadUrls
 from .drivers import HttpDriver, SocketModeDriver
 from .responses import ResponseUrls
@@ -57,6 +57,8 @@ class FakeSlack(Workspace):
 
     async def stop(self) -> None:
         """Close open websockets, then the server."""
+        for hold in self.web_api.holds:
+            hold.released.set()
         await self.socket.close_all()
         if self._runner is not None:
             await self._runner.cleanup()
@@ -107,6 +109,12 @@ class FakeSlack(Workspace):
     ) -> None:
         """Answer the next `count` calls to `method` with ok=false `error`, HTTP `status`."""
         self.web_api.fail_next(method, error, status=status, retry_after=retry_after, count=count)
+
+    def hold(self, method: str, **args: Any) -> Hold:
+        """Serve the next such call (Slack acts on it), but answer only once it is released."""
+        hold = Hold(method, args)
+        self.web_api.holds.append(hold)
+        return hold
 
     def socket_driver(self, ack_timeout: float = 5.0) -> SocketModeDriver:
         """A driver that delivers over the app's Socket Mode connection."""

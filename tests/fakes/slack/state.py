@@ -186,6 +186,7 @@ class Call:
     token: str | None
     response: dict[str, Any]
     status: int = 200
+    at: float = field(default_factory=time.monotonic)  # when it was served, for pacing checks
 
 
 @dataclass

@@ -93,9 +93,11 @@ async def start_env(
     *,
     db_url: str,
     client_options: dict[str, Any] | None = None,
+    connect: bool = True,
     **settings: Any,
 ) -> tuple[Runtime, DiscordFrontEnd]:
     """Build the runtime and connect the real front-end (with discord.py's options) to the fake."""
+    # connect=False makes the front-end (its transports registered) without starting it.
     # The front-end points discord.py at the stand-in; monkeypatch puts Discord back after.
     monkeypatch.setattr(discord.http.Route, "BASE", discord.http.Route.BASE)
     monkeypatch.setattr(DiscordWebSocket, "DEFAULT_GATEWAY", DiscordWebSocket.DEFAULT_GATEWAY)
@@ -110,6 +112,8 @@ async def start_env(
     # The clock is frozen, so buckets would never refill: pacing has tests of its own.
     runtime.dispatcher.sender.pacing = None
     front = DiscordFrontEnd(runtime, guild_ready_timeout=0.05, **(client_options or {}))
+    if not connect:
+        return runtime, front
     await front.start()
     await asyncio.wait_for(front.client.wait_until_ready(), 5)
     return runtime, front

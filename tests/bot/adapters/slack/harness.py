@@ -81,12 +81,17 @@ def settings_for(fake: FakeSlack, mode: str, **overrides: Any) -> Settings:
 
 
 @asynccontextmanager
-async def running(mode: str, fake: FakeSlack) -> AsyncIterator[Bot]:
-    """Start copbot's Slack front-end on a fresh in-memory database, and stop it after."""
-    clock = ManualClock(START, frozen=True)
-    runtime = await build_runtime(settings_for(fake, mode), clock=clock, migrate=False)
-    # The clock is frozen, so buckets would never refill: pacing has tests of its own.
-    runtime.dispatcher.sender.pacing = None
+async def running(
+    mode: str, fake: FakeSlack, *, clock: ManualClock | None = None, **settings: Any
+) -> AsyncIterator[Bot]:
+    """Start copbot's Slack front-end (on a fresh in-memory database unless told), stop it after."""
+    # Given a clock (running, or frozen and moved by hand), the sender paces as in production.
+    paced = clock is not None
+    clock = clock or ManualClock(START, frozen=True)
+    runtime = await build_runtime(settings_for(fake, mode, **settings), clock=clock, migrate=False)
+    if not paced:
+        # The clock is frozen, so buckets would never refill: pacing has tests of its own.
+        runtime.dispatcher.sender.pacing = None
     front = SlackFrontEnd(runtime, host="127.0.0.1", port=0)
     try:
         await front.start()
