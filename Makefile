@@ -32,6 +32,7 @@ bench: $(VENV)/.installed-test
 	$(BIN)/python -m bench.kudos
 	$(BIN)/python -m bench.polls
 	$(BIN)/python -m bench.outbox
+	$(BIN)/python -m bench.lapse
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

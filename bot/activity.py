@@ -4,9 +4,15 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.configstore import ConfigStore
 from storage import activity as activity_store
+from storage.activity import Local, quarter
 from storage.db import Database
+from storage.lapses import LapseRule
 
 log = logging.getLogger(__name__)
 
@@ -14,9 +20,13 @@ log = logging.getLogger(__name__)
 class ActivityBuffer:
     """Collects who was active and writes it in one transaction per flush, never per message."""
 
-    def __init__(self, db: Database, *, default_role: str = "member") -> None:
+    def __init__(
+        self, db: Database, *, default_role: str = "member", configs: ConfigStore | None = None
+    ) -> None:
         self._db = db
         self._default_role = default_role
+        # Each community's time zone and lapse rule; without them, days are UTC days.
+        self._configs = configs
         self._pending: dict[tuple[int, str], activity_store.Activity] = {}
         self.commits = 0
         self.events = 0
@@ -28,11 +38,11 @@ class ActivityBuffer:
         entry = self._pending.get(key)
         if entry is None:
             self._pending[key] = activity_store.Activity(
-                community_id, external_id, name, at, {at.date()}
+                community_id, external_id, name, at, {quarter(at)}
             )
             return
         entry.last_at = max(entry.last_at, at)
-        entry.days.add(at.date())
+        entry.quarters.add(quarter(at))
         entry.name = name or entry.name
 
     @property
@@ -47,8 +57,9 @@ class ActivityBuffer:
         batch, self._pending = self._pending, {}
         try:
             async with self._db.session() as session, session.begin():
+                local = {cid: await self._local(session, cid) for cid in {c for c, _ in batch}}
                 touched = await activity_store.apply(
-                    session, entries=batch.values(), default_role=self._default_role
+                    session, entries=batch.values(), default_role=self._default_role, local=local
                 )
         except Exception:
             # Put the batch back so a passing database hiccup loses nothing.
@@ -58,10 +69,17 @@ class ActivityBuffer:
         self.commits += 1
         return touched
 
+    async def _local(self, session: AsyncSession, community_id: int) -> Local:
+        if self._configs is None:
+            return Local()
+        config = await self._configs.get(session, community_id)
+        rule = LapseRule(config.lapse_min_days, config.lapse_factor)
+        return Local(ZoneInfo(config.timezone), rule if config.welcome_back else None)
+
     def _merge_back(self, key: tuple[int, str], entry: activity_store.Activity) -> None:
         newer = self._pending.get(key)
         if newer is None:
             self._pending[key] = entry
             return
-        newer.days |= entry.days
+        newer.quarters |= entry.quarters
         newer.last_at = max(newer.last_at, entry.last_at)

@@ -195,7 +195,7 @@ def action(name: str, *, level: Level = Level.MEMBER, activity: bool = True) -> 
     return _mark(Marker("action", name, {"level": level, "activity": activity}))
 
 
-Event = Literal["member_joined", "member_left", "home_opened", "progress"]
+Event = Literal["member_joined", "member_left", "home_opened", "progress", "whats_new"]
 
 
 def listener(event: Event) -> Callable[..., Any]:
@@ -203,6 +203,8 @@ def listener(event: Event) -> Callable[..., Any]:
     # A `home_opened` listener replies with one section of the member's own page (Slack's
     # Home tab, the console's `:home`); the sections are shown in cog order. A `progress`
     # listener runs after any command that called ctx.progressed(member), in its transaction.
+    # A `whats_new` listener is called as `(ctx, news)` (bot.news.News) and adds lines about
+    # what changed for news.member since news.since (welcome back's nudge and welcome).
     return _mark(Marker("listener", event))
 
 

@@ -60,7 +60,7 @@ async def build_runtime(
         await db.create_all()
     configs = ConfigStore()
     registry = build_registry(configs)
-    activity = ActivityBuffer(db, default_role=default_values()["default_role"])
+    activity = ActivityBuffer(db, default_role=default_values()["default_role"], configs=configs)
     pacing = Pacing(
         discord_dm_seconds=settings.discord_dm_seconds,
         discord_dms_per_minute=settings.discord_dms_per_minute,

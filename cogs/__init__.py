@@ -11,7 +11,9 @@ from cogs.intro import Intro
 from cogs.kudos import Kudos
 from cogs.meta import Meta
 from cogs.polls import Polls
+from cogs.preferences import Preferences
 from cogs.roles import Roles
+from cogs.welcome_back import WelcomeBack
 
 
 def copbot_version() -> str:
@@ -31,6 +33,8 @@ def build_registry(configs: ConfigStore) -> Registry:
         Kudos(),
         Badges(),
         Polls(),
+        Preferences(),
+        WelcomeBack(),
         Meta(registry, configs, copbot_version()),
     ):
         registry.add_cog(cog)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime, tzinfo
+from datetime import date, datetime, tzinfo
 from typing import TypeVar
 from zoneinfo import ZoneInfo
 
@@ -33,9 +33,23 @@ def local_date(ctx: Context, moment: datetime) -> str:
     return f"{moment.astimezone(zone(ctx)):%Y-%m-%d}"
 
 
+def day_month(ctx: Context, moment: datetime | date) -> str:
+    """A day as members say it, in the community's zone: "2 January" (its year if not this one)."""
+    day = moment.astimezone(zone(ctx)).date() if isinstance(moment, datetime) else moment
+    year = f" {day.year}" if day.year != local_now(ctx).year else ""
+    return f"{day.day} {day:%B}{year}"
+
+
 def plural(count: int, singular: str, many: str | None = None) -> str:
     """A count with its noun: "1 version", "3 versions", "2 people"."""
     return f"{count} {singular if count == 1 else (many or singular + 's')}"
+
+
+def in_words(items: Sequence[str]) -> str:
+    """Items as a sentence lists them: "a", "a and b", "a, b and c"."""
+    if len(items) < 3:
+        return " and ".join(items)
+    return f"{', '.join(items[:-1])} and {items[-1]}"
 
 
 def left_mark(left: bool) -> str:

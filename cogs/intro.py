@@ -10,9 +10,10 @@ from bot import render
 from bot.commands import IncludeLeft, Member, Suggest, action, command, listener
 from bot.context import Context
 from bot.errors import UserError
+from bot.news import News
 from bot.paging import split_key
 from bot.reply import Button, Field, Form
-from cogs.common import local_date, member_of, page_of, plural, reply_page, shown_name
+from cogs.common import in_words, local_date, member_of, page_of, plural, reply_page, shown_name
 from storage import intros
 from storage.models import IntroRow, MemberRow
 
@@ -241,6 +242,26 @@ class Intro:
             f"**Your intro** (last updated {edited})\n{card}",
             buttons=(Button("Update my intro", "intro_open"),),
         )
+
+    @listener("whats_new")
+    async def whats_new(self, ctx: Context, news: News) -> None:
+        """Who introduced themselves since the member was last here, and shares their interests."""
+        found = await intros.newcomers_since(
+            ctx.session, community_id=ctx.community.id, member_id=news.member.id, since=news.since
+        )
+        if found.sharing:
+            people = in_words(
+                [
+                    f"**{render.safe(name)}** ({render.safe(', '.join(tags))})"
+                    for name, tags in found.sharing
+                ]
+            )
+            more = found.count - len(found.sharing)
+            rest = f", and {plural(more, 'other')} introduced themselves too" if more else ""
+            news.add(f"👋 New and into what you care about: {people}{rest}. Meet them: /members")
+        elif found.count:
+            people = plural(found.count, "person", "people")
+            news.add(f"👋 {people} introduced themselves. Meet them: /members")
 
     @listener("member_joined")
     async def welcome(self, ctx: Context) -> None:

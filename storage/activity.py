@@ -1,18 +1,48 @@
-"""Applying buffered activity: many members' last-active times in one transaction."""
+"""Applying buffered activity: last-active times, active days and rhythm, returns from a lapse."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import date, datetime
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, tzinfo
 
 from sqlalchemy import bindparam, insert, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.models import MemberRow
+from storage import lapses
+from storage.lapses import LapseRule, Return
+from storage.members import insert_or_ignore
+from storage.models import ActiveDayRow, MemberRow
+from storage.rhythm import gap_of, recent_gaps
 
 _CHUNK = 500  # stays under SQLite's bound-parameter limit in the IN (...) lookups
+# The member columns every flush reads: plain values, cheap for thousands of members at once.
+_SEEN = (
+    MemberRow.id,
+    MemberRow.external_id,
+    MemberRow.last_active_on,
+    MemberRow.active_days,
+    MemberRow.usual_gap,
+)
+
+
+def quarter(at: datetime) -> datetime:
+    """The quarter-hour a moment falls in."""
+    # Every time zone's offset is a whole number of quarter-hours, so a local midnight always
+    # falls on one: keeping quarters, not moments, loses no local day, in any zone.
+    return at.replace(minute=at.minute - at.minute % 15, second=0, microsecond=0)
+
+
+@dataclass(frozen=True)
+class Seen:
+    """A stored member as a flush reads them (the columns in `_SEEN`, in order)."""
+
+    id: int
+    external_id: str
+    last_active_on: date | None
+    active_days: int
+    usual_gap: float
 
 
 @dataclass
@@ -23,56 +53,71 @@ class Activity:
     external_id: str
     name: str
     last_at: datetime
-    days: set[date]
+    quarters: set[datetime] = field(default_factory=set)  # UTC quarter-hours they were active
 
 
-async def apply(session: AsyncSession, *, entries: Iterable[Activity], default_role: str) -> int:
+@dataclass(frozen=True)
+class Local:
+    """How a community counts days: its time zone, and its lapse rule (None: welcome back off)."""
+
+    zone: tzinfo = UTC
+    lapse: LapseRule | None = None
+
+    def days(self, quarters: set[datetime]) -> list[date]:
+        """The community's local days these quarter-hours fall on, in order."""
+        if len(quarters) == 1:  # the usual case between two flushes, kept cheap
+            return [next(iter(quarters)).astimezone(self.zone).date()]
+        return sorted({moment.astimezone(self.zone).date() for moment in quarters})
+
+
+async def apply(
+    session: AsyncSession,
+    *,
+    entries: Iterable[Activity],
+    default_role: str,
+    local: Mapping[int, Local] | None = None,
+) -> int:
     """Record activity: create unseen members, move last-active times, count new active days."""
     by_community: dict[int, dict[str, Activity]] = {}
     for entry in entries:
         by_community.setdefault(entry.community_id, {})[entry.external_id] = entry
     changed = 0
     for community_id, batch in by_community.items():
-        changed += await _apply_community(session, community_id, batch, default_role)
+        rules = (local or {}).get(community_id, Local())
+        changed += await _apply_community(session, community_id, batch, default_role, rules)
     return changed
 
 
 async def _apply_community(
-    session: AsyncSession, community_id: int, batch: dict[str, Activity], default_role: str
+    session: AsyncSession,
+    community_id: int,
+    batch: dict[str, Activity],
+    default_role: str,
+    local: Local,
 ) -> int:
     known = await _known_members(session, community_id, list(batch))
-    updates, inserts = [], []
+    inserts, moved, days_of = [], [], {}
     for external_id, entry in batch.items():
+        days = local.days(entry.quarters)
         found = known.get(external_id)
         if found is None:
-            inserts.append(
-                {
-                    "community_id": community_id,
-                    "external_id": external_id,
-                    "name": entry.name[:100],
-                    "role": default_role,
-                    "is_bot": False,
-                    "last_active_at": entry.last_at,
-                    "last_active_on": max(entry.days),
-                    "active_days": len(entry.days),
-                }
-            )
+            inserts.append(_new_member(community_id, entry, days, default_role))
+            days_of[external_id] = days
             continue
-        member_id, last_on, days = found
-        new_days = sum(1 for day in entry.days if last_on is None or day > last_on)
-        updates.append(
-            {
-                "member_id": member_id,
-                "at": entry.last_at,
-                "on": max([*entry.days, *([last_on] if last_on else [])]),
-                "days": days + new_days,
-            }
-        )
+        last_on = found.last_active_on
+        new = [day for day in days if last_on is None or day > last_on]
+        moved.append((found, entry, new))
     connection = await session.connection()
     if inserts:
-        # One executemany, not an INSERT … RETURNING per member: their ids aren't needed here.
-        await connection.execute(insert(MemberRow), inserts)
-    if updates:
+        # One batched INSERT … RETURNING (SQLAlchemy's insertmanyvalues), not one per member.
+        statement = insert(MemberRow).returning(col(MemberRow.id), col(MemberRow.external_id))
+        created = await connection.execute(statement, inserts)
+        await _add_days(session, community_id, {i: days_of[e] for i, e in created})
+    renewed = {found.id: new for found, _, new in moved if new}
+    await _add_days(session, community_id, renewed)
+    gaps = await recent_gaps(session, community_id=community_id, member_ids=list(renewed))
+    await _note_returns(session, community_id, moved, local)
+    if moved:
         statement = (
             update(MemberRow)
             .where(col(MemberRow.id) == bindparam("member_id"))
@@ -80,26 +125,105 @@ async def _apply_community(
                 last_active_at=bindparam("at"),
                 last_active_on=bindparam("on"),
                 active_days=bindparam("days"),
+                usual_gap=bindparam("gap"),
             )
         )
-        await connection.execute(statement, updates)
+        await connection.execute(statement, [_moved(f, e, n, gaps) for f, e, n in moved])
     return len(batch)
+
+
+def _new_member(community_id: int, entry: Activity, days: list[date], role: str) -> dict:
+    return {
+        "community_id": community_id,
+        "external_id": entry.external_id,
+        "name": entry.name[:100],
+        "role": role,
+        "is_bot": False,
+        "last_active_at": entry.last_at,
+        "last_active_on": days[-1],
+        "active_days": len(days),
+        "usual_gap": gap_of(len(days), days[0], days[-1]),
+    }
+
+
+def _moved(
+    found: Seen, entry: Activity, new: list[date], gaps: dict[int, float]
+) -> dict[str, object]:
+    return {
+        "member_id": found.id,
+        "at": entry.last_at,
+        "on": new[-1] if new else found.last_active_on,
+        "days": found.active_days + len(new),
+        # Too little history in the table (a member from before it) keeps the gap it had.
+        "gap": gaps.get(found.id, found.usual_gap),
+    }
+
+
+async def _add_days(session: AsyncSession, community_id: int, days: dict[int, list[date]]) -> None:
+    rows = [
+        {"community_id": community_id, "member_id": member_id, "day": day}
+        for member_id, member_days in days.items()
+        for day in member_days
+    ]
+    if rows:
+        connection = await session.connection()
+        await connection.execute(insert_or_ignore(session, ActiveDayRow), rows)
+
+
+async def _note_returns(
+    session: AsyncSession,
+    community_id: int,
+    moved: list[tuple[Seen, Activity, list[date]]],
+    local: Local,
+) -> None:
+    """A member back after a lapse (noticed by the scan or not) is owed one welcome back."""
+    # Only a silence longer than any lapse rule's least can be one: most flushes stop here.
+    long_quiet = [
+        (found, entry, new)
+        for found, entry, new in moved
+        if new and found.last_active_on and (new[0] - found.last_active_on).days > lapses.QUIET_DAYS
+    ]
+    for start in range(0, len(long_quiet), _CHUNK):
+        await _returns_among(session, community_id, long_quiet[start : start + _CHUNK], local)
+
+
+async def _returns_among(
+    session: AsyncSession,
+    community_id: int,
+    long_quiet: list[tuple[Seen, Activity, list[date]]],
+    local: Local,
+) -> None:
+    silences = {found.id: found.last_active_on for found, _, _ in long_quiet}
+    noticed = await lapses.open_among(session, community_id=community_id, silences=silences)
+    rows = await lapses.members(session, ids=list(silences))
+    returns = []
+    for found, entry, new in long_quiet:
+        row = rows[found.id]
+        assert row.last_active_on is not None
+        quiet = (new[0] - row.last_active_on).days
+        rule = local.lapse
+        by_rule = (
+            rule is not None
+            and lapses.is_watched(row, entry.last_at)
+            and rule.lapsed(quiet, row.usual_gap)
+        )
+        if found.id in noticed or by_rule:
+            since = lapses.since_of(row)
+            returns.append(Return(found.id, row.last_active_on, since, entry.last_at))
+    await lapses.mark_returned(session, community_id=community_id, returns=returns)
 
 
 async def _known_members(
     session: AsyncSession, community_id: int, external_ids: list[str]
-) -> dict[str, tuple[int, date | None, int]]:
-    known: dict[str, tuple[int, date | None, int]] = {}
+) -> dict[str, Seen]:
+    known: dict[str, Seen] = {}
     for start in range(0, len(external_ids), _CHUNK):
         chunk = external_ids[start : start + _CHUNK]
         rows = await session.exec(
-            select(
-                MemberRow.external_id,
-                MemberRow.id,
-                MemberRow.last_active_on,
-                MemberRow.active_days,
-            ).where(MemberRow.community_id == community_id, col(MemberRow.external_id).in_(chunk))
+            select(*_SEEN).where(
+                MemberRow.community_id == community_id, col(MemberRow.external_id).in_(chunk)
+            )
         )
-        for external_id, member_id, last_on, days in rows:
-            known[external_id] = (member_id, last_on, days)
+        for row in rows:
+            known[row.external_id] = Seen(*row)
     return known

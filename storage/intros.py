@@ -7,10 +7,13 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import delete, func, update
+from sqlalchemy.orm import aliased
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.models import InterestRow, IntroRow, MemberRow
+
+MAX_TAGS = 10  # an intro's interests, at most (the intro cog's own limit)
 
 
 @dataclass(frozen=True)
@@ -144,3 +147,57 @@ async def popular_interests(
         .limit(limit)
     )
     return found.all()
+
+
+@dataclass(frozen=True)
+class Newcomers:
+    """Members who introduced themselves for the first time since a moment."""
+
+    count: int
+    sharing: list[tuple[str, list[str]]]  # (name, shared tags) of the first few who share some
+
+
+async def newcomers_since(
+    session: AsyncSession, *, community_id: int, member_id: int, since: datetime, limit: int = 5
+) -> Newcomers:
+    """Who wrote a first intro since `since`, and which of them share this member's interests."""
+    older = aliased(IntroRow)  # an earlier version, beside the current one being looked at
+    earlier = select(older.id).where(
+        older.community_id == community_id,
+        older.member_id == col(MemberRow.id),
+        older.created_at < since,
+    )
+    new = (
+        select(MemberRow.id)
+        .join(IntroRow, col(IntroRow.member_id) == col(MemberRow.id))
+        .where(
+            IntroRow.community_id == community_id,
+            col(IntroRow.is_current).is_(True),
+            col(IntroRow.created_at) >= since,
+            col(MemberRow.id) != member_id,
+            col(MemberRow.left_at).is_(None),
+            ~earlier.exists(),
+        )
+    )
+    count = (await session.exec(select(func.count()).select_from(new.subquery()))).one()
+    if not count:
+        return Newcomers(0, [])
+    mine = select(InterestRow.tag).where(
+        InterestRow.community_id == community_id, InterestRow.member_id == member_id
+    )
+    found = await session.exec(
+        select(MemberRow.id, MemberRow.name, InterestRow.tag)
+        .join(InterestRow, col(InterestRow.member_id) == col(MemberRow.id))
+        .where(
+            InterestRow.community_id == community_id,
+            # Uncorrelated: the newcomers are their own question, not about this row.
+            col(MemberRow.id).in_(new.correlate(None)),
+            col(InterestRow.tag).in_(mine),
+        )
+        .order_by(col(MemberRow.id), col(InterestRow.tag))
+        .limit(limit * MAX_TAGS)
+    )
+    shared: dict[int, tuple[str, list[str]]] = {}
+    for other, name, tag in found:
+        shared.setdefault(other, (name, []))[1].append(tag)
+    return Newcomers(count, list(shared.values())[:limit])

@@ -266,3 +266,27 @@ async def history(
         for row, reason, name, gone in found.all()
     ]
     return total, entries
+
+
+async def received_since(
+    session: AsyncSession, *, community_id: int, member_id: int, since: datetime, limit: int = 5
+) -> tuple[int, int, list[str]]:
+    """Since a moment: thanks a member received, from how many people, and the first givers."""
+    where = (
+        KudosRow.community_id == community_id,
+        KudosRow.receiver_id == member_id,
+        col(KudosRow.created_at) >= since,
+    )
+    counted = select(func.count(), func.count(func.distinct(KudosRow.giver_id))).where(*where)
+    count, givers = (await session.exec(counted)).one()
+    if not count:
+        return 0, 0, []
+    found = await session.exec(
+        select(MemberRow.name)
+        .join(KudosRow, col(KudosRow.giver_id) == col(MemberRow.id))
+        .where(*where)
+        .group_by(col(MemberRow.id), col(MemberRow.name))
+        .order_by(func.min(KudosRow.created_at))
+        .limit(limit)
+    )
+    return count, givers, list(found.all())

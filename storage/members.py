@@ -159,3 +159,15 @@ async def role_counts(session: AsyncSession, *, community_id: int) -> dict[str, 
         .group_by(MemberRow.role)
     )
     return dict(found.all())
+
+
+async def set_away(session: AsyncSession, *, member: MemberRow, until: datetime | None) -> None:
+    """Pause what copbot sends a member unasked until a moment (None: not paused)."""
+    member.away_until = until
+    session.add(member)
+
+
+async def set_dms_off(session: AsyncSession, *, member: MemberRow, off: bool) -> None:
+    """Stop (or allow again) every DM copbot would send a member unasked."""
+    member.dms_off = off
+    session.add(member)

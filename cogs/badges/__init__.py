@@ -10,10 +10,20 @@ from bot.binding import as_member
 from bot.commands import IncludeLeft, Length, Level, Member, Suggest, action, command, job, listener
 from bot.context import Context
 from bot.errors import UserError
+from bot.news import News
 from bot.paging import Page, split_key
 from cogs.badges import words
 from cogs.badges.catalogue import award_earned, known_badge, title, upcoming
-from cogs.common import fetch_list, local_date, member_of, page_of, plural, reply_page, shown_name
+from cogs.common import (
+    fetch_list,
+    in_words,
+    local_date,
+    member_of,
+    page_of,
+    plural,
+    reply_page,
+    shown_name,
+)
 from config.community import BadgeInfo
 from storage import badges
 from storage.models import MemberRow
@@ -277,6 +287,16 @@ class Badges:
         if not top:
             lines.append(f"Nobody has given kudos in the last {GENEROUS_DAYS} days.")
         return lines
+
+    @listener("whats_new")
+    async def whats_new(self, ctx: Context, news: News) -> None:
+        """The badges a member earned since they were last here."""
+        earned = await badges.earned_since(
+            ctx.session, community_id=ctx.community.id, member_id=news.member.id, since=news.since
+        )
+        if earned:
+            shown = in_words([title(ctx.config, badge) for badge in earned])
+            news.add(f"🏅 You earned {shown}: see /badges")
 
     @listener("home_opened")
     async def home(self, ctx: Context) -> None:

@@ -9,14 +9,17 @@ from bot.binding import as_member
 from bot.commands import IncludeLeft, Length, Level, Member, action, command, listener
 from bot.context import Context
 from bot.errors import UserError
+from bot.news import News
 from bot.paging import split_key
 from bot.reply import Button
 from cogs.common import (
+    in_words,
     left_mark,
     local_date,
     local_now,
     member_of,
     page_of,
+    plural,
     reply_page,
     row_id,
     shown_name,
@@ -229,6 +232,20 @@ class Kudos:
         if not recent:
             lines.append("Thank someone who helped you with /kudos.")
         ctx.reply("\n".join(lines))
+
+    @listener("whats_new")
+    async def whats_new(self, ctx: Context, news: News) -> None:
+        """The thanks a member received since they were last here."""
+        count, givers, names = await kudos.received_since(
+            ctx.session, community_id=ctx.community.id, member_id=news.member.id, since=news.since
+        )
+        if not count:
+            return
+        shown = [f"**{render.safe(name)}**" for name in names]
+        if givers > len(names):
+            shown.append(plural(givers - len(names), "other"))
+        times = "once" if count == 1 else f"{count} times"
+        news.add(f"🙏 You were thanked {times}, by {in_words(shown)}: see /kudos history")
 
 
 def _entry_line(ctx: Context, entry: kudos.Entry) -> str:

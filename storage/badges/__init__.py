@@ -4,6 +4,7 @@ from storage.badges.awards import award, award_many, grant, revoke
 from storage.badges.lists import (
     awards_of,
     counts,
+    earned_since,
     events_of,
     holders,
     holders_page,
@@ -20,6 +21,7 @@ __all__ = [
     "award_many",
     "awards_of",
     "counts",
+    "earned_since",
     "events_of",
     "grant",
     "holders",

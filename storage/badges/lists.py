@@ -137,3 +137,19 @@ async def rows_of(
         )
         found.update((row.id, row) for row in rows.all() if row.id is not None)
     return found
+
+
+async def earned_since(
+    session: AsyncSession, *, community_id: int, member_id: int, since: datetime
+) -> list[str]:
+    """The badges a member was awarded or granted since a moment, oldest first."""
+    found = await session.exec(
+        select(BadgeAwardRow.badge)
+        .where(
+            BadgeAwardRow.community_id == community_id,
+            BadgeAwardRow.member_id == member_id,
+            col(BadgeAwardRow.awarded_at) >= since,
+        )
+        .order_by(col(BadgeAwardRow.awarded_at), col(BadgeAwardRow.id))
+    )
+    return list(found.all())

@@ -1,5 +1,6 @@
 """Every table, so the schema reads at a glance. Rows of a community carry its community_id."""
 
+from storage.models.activity import ActiveDayRow, LapseRow
 from storage.models.core import (
     BadgeAwardRow,
     BadgeEventRow,
@@ -24,6 +25,7 @@ from storage.models.polls import (
 )
 
 __all__ = [
+    "ActiveDayRow",
     "BadgeAwardRow",
     "BadgeEventRow",
     "CommunityRow",
@@ -33,6 +35,7 @@ __all__ = [
     "KudosGroupRow",
     "KudosRow",
     "KudosTallyRow",
+    "LapseRow",
     "MemberRow",
     "OutboxRow",
     "PollAnswerRow",

@@ -35,6 +35,8 @@ class MemberRow(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("community_id", "external_id"),
         Index("ix_member_community_role", "community_id", "role"),
+        # Scans over a community's members (the lapse scan) go by id, chunk after chunk.
+        Index("ix_member_community_id", "community_id", "id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -48,6 +50,8 @@ class MemberRow(SQLModel, table=True):
     last_active_at: datetime | None = Field(default=None, sa_column=when_column(nullable=True))
     last_active_on: date | None = None
     active_days: int = 0
+    # The mean gap in days between their recent active days (0: not known yet).
+    usual_gap: float = 0.0
     # The member's own say over what copbot sends them unasked (the outbox enforces both).
     away_until: datetime | None = Field(default=None, sa_column=when_column(nullable=True))
     dms_off: bool = False

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bench import activity, commands, outbox, polls
+from bench import activity, commands, lapse, outbox, polls
 
 
 async def test_commands_bench_runs_every_command_through_dispatch(tmp_path: Path) -> None:
@@ -94,3 +94,18 @@ def test_polls_main_prints_the_goals(tmp_path: Path, capsys: pytest.CaptureFixtu
     out = capsys.readouterr().out
     assert "busy minute: 30 members pressed" in out
     assert out.count("PASS") + out.count("MISS") == 4
+
+
+async def test_lapse_bench_nudges_what_it_seeded_once(tmp_path: Path) -> None:
+    report = await lapse.run(members=3_000, db=tmp_path / "l.db", seed_value=1)
+
+    assert report.expected > 0 and report.nudged == report.expected == report.queued
+    assert report.rerun == 0 and report.scan_queries == 1
+    assert report.pacing_s == report.queued * 3  # Discord's default: 20 DMs a minute
+
+
+def test_lapse_main_prints_the_goals(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert lapse.main(["--members", "300", "--db", str(tmp_path / "l.db")]) == 0
+    out = capsys.readouterr().out
+    assert "scan queries, total" in out
+    assert out.count("PASS") + out.count("MISS") == 2

@@ -60,3 +60,20 @@ async def test_leaderboard_and_history_mark_members_who_left(db: Database) -> No
     assert total == 2
     assert [(s.name, s.count, s.left) for s in board] == [("bob", 2, True), ("cy", 1, False)]
     assert [(e.other, e.other_left) for e in entries] == [("bob", True), ("ana", False)]
+
+
+async def test_thanks_received_since_count_givers_and_name_the_first(db: Database) -> None:
+    place = await _place(db, ana={}, bob={}, cy={}, dee={})
+    await place.give("bob", "ana", days_ago=3)  # before: not counted
+    await place.give("cy", "ana", times=2)
+    await place.give("dee", "ana")
+    await place.give("ana", "bob")  # given, not received
+    async with db.session() as session:
+        found = await kudos.received_since(
+            session,
+            community_id=place.community_id,
+            member_id=place.ids["ana"],
+            since=START - timedelta(days=1),
+            limit=1,
+        )
+    assert found == (3, 2, ["cy"])

@@ -147,6 +147,13 @@ async def _seed(connection) -> None:  # type: ignore[no-untyped-def]
             "VALUES (1, 1, 'We hold a demo each Friday', 1, :when)",
         ):
             await connection.execute(text(statement), {"when": when})
+    if "lapse" in present:  # 0005 and later
+        for statement in (
+            "INSERT INTO active_day (community_id, member_id, day) VALUES (1, 1, '2026-11-02')",
+            "INSERT INTO lapse (community_id, member_id, since_day, since_at, noticed_at, "
+            "welcome_due) VALUES (1, 1, '2026-10-01', :when, :when, 0)",
+        ):
+            await connection.execute(text(statement), {"when": when})
 
 
 async def _counts(connection) -> dict[str, int]:  # type: ignore[no-untyped-def]
