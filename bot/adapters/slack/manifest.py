@@ -25,6 +25,15 @@ SCOPES: dict[str, str] = {
     "channels:history": "message.channels: a message marks its author active (text is never kept)",
 }
 BOT_EVENTS = ["team_join", "app_home_opened", "member_joined_channel", "message.channels"]
+# Slack's own slash commands: an app can't take these names, so they are reached through the
+# umbrella instead (/copbot away 14).
+SLACK_BUILT_INS = frozenset(
+    {
+        "active", "apps", "archive", "away", "collapse", "dm", "dnd", "expand", "feed", "invite",
+        "leave", "me", "msg", "mute", "open", "remind", "search", "shrug", "status", "topic",
+        "who",
+    }
+)  # fmt: skip
 # Slack's limits for a slash command's description and usage hint.
 DESCRIPTION_LIMIT = 100
 USAGE_LIMIT = 100
@@ -33,7 +42,7 @@ USAGE_LIMIT = 100
 def slash_commands(registry: Registry) -> list[dict[str, Any]]:
     """One slash command per top-level command, plus the /copbot umbrella."""
     commands: list[dict[str, Any]] = []
-    for name in sorted({path[0] for path in registry.commands}):
+    for name in sorted({path[0] for path in registry.commands} - SLACK_BUILT_INS):
         own = registry.commands.get((name,))
         children = registry.children((name,))
         commands.append(_slash(name, _description(own, children), _usage(name, own, children)))
