@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -88,11 +89,20 @@ class Due:
 class LocalJobs:
     """Runs each daily, weekly or cron job in every community at that community's time."""
 
-    def __init__(self, dispatcher: Dispatcher, specs: list[JobSpec]) -> None:
+    def __init__(
+        self, dispatcher: Dispatcher, specs: Mapping[str, JobSpec] | Iterable[JobSpec]
+    ) -> None:
         self.dispatcher = dispatcher
-        self.specs = {spec.name: spec for spec in specs if spec.kind}
+        # The registry's own mapping is read live, so a cog added later has its jobs run too.
+        self._source = specs if isinstance(specs, Mapping) else list(specs)
         self._done: dict[tuple[int, str], str] = {}  # the last period known finished
         self._lock = asyncio.Lock()
+
+    @property
+    def specs(self) -> dict[str, JobSpec]:
+        """The local-time jobs, by name."""
+        source = self._source.values() if isinstance(self._source, Mapping) else self._source
+        return {spec.name: spec for spec in source if spec.kind}
 
     async def run_due(self, now: datetime) -> int:
         """Run every job whose latest due time has passed and whose period isn't done: once."""
@@ -114,7 +124,9 @@ class LocalJobs:
                 when = _when(spec, config)
                 if when is None:
                     continue
-                for at in timetable.occurrences(when, zone, max(after, row.created_at), until):
+                # A moved clock replays what it passes, even before the community was first
+                # seen (the playground set back to a date): the replay is asked for.
+                for at in timetable.occurrences(when, zone, after, until):
                     found.append(Due(at, spec, row, config, timetable.period(at, zone)))
         return sorted(found, key=lambda due: (due.at, due.spec.name, due.community.id or 0))
 

@@ -70,7 +70,7 @@ async def build_runtime(
     dispatcher = Dispatcher(
         registry=registry, db=db, clock=clock, activity=activity, configs=configs, pacing=pacing
     )
-    scheduler = Scheduler(clock, LocalJobs(dispatcher, list(registry.jobs.values())))
+    scheduler = Scheduler(clock, LocalJobs(dispatcher, registry.jobs))
     scheduler.add(
         Job(
             "flush_activity",

@@ -120,6 +120,10 @@ class Scheduler:
         await self._interval_jobs()
         return ran
 
+    async def settle(self) -> None:
+        """Run, now, the interval jobs that have work by now (the playground after each line)."""
+        await self._interval_jobs()
+
     async def _interval_jobs(self) -> None:
         # Maintenance (writing activity) always; the rest when they have work by now.
         for job in self.jobs.values():

@@ -140,6 +140,9 @@ class Console:
             try:
                 if not await self.handle(line.strip()):
                     return 0
+                # What the line set off (activity written, a return welcomed, a poll count)
+                # happens before the next line is read, as it would within seconds on a platform.
+                await self.runtime.scheduler.settle()
                 await self.runtime.dispatcher.sender.drain_all()
             except Exception:
                 # One bad line must not end a session someone is exploring: say so, go on.
