@@ -6,11 +6,11 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Annotated
 
 from bot import render
-from bot.commands import Length, Level, Range, action, command, job
+from bot.commands import Length, Level, Range, action, command, job, listener
 from bot.context import Context
 from bot.errors import UserError
 from bot.paging import page_number
-from cogs.common import page_of, reply_page, row_id, zone
+from cogs.common import in_words, page_of, reply_page, row_id, zone
 from cogs.polls import asking, closing, posting, words
 from config.community import CommunityConfig
 from storage import polls
@@ -19,6 +19,7 @@ from storage.models.polls import TEXT
 
 if TYPE_CHECKING:
     from bot.jobs import JobRun, Jobs
+    from bot.news import News
 
 MOD = Level.MODERATOR
 THANKS = "Thanks, your answer is counted anonymously. Anonymous answers can't be changed."
@@ -197,6 +198,23 @@ class Polls:
     async def list_page(self, ctx: Context, arg: str) -> None:
         """Another page of the list of polls."""
         await self._list(ctx, page=page_number(arg))
+
+    @listener("whats_new")
+    async def whats_new(self, ctx: Context, news: News) -> None:
+        """Polls that closed while the member was away, and what the community did about them."""
+        closed = await polls.closed_since(
+            ctx.session, community_id=ctx.community.id, since=news.since
+        )
+        if closed:
+            named = in_words([f"#{poll.number}" for poll in closed[-3:]])
+            more = f" (and {len(closed) - 3} before)" if len(closed) > 3 else ""
+            news.add(f"🗳️ Poll {named}{more} closed: see the results with /polls")
+        done = await polls.responded_since(
+            ctx.session, community_id=ctx.community.id, since=news.since
+        )
+        for response, poll in done[-3:]:
+            what = render.echo(response.text, 120)
+            news.add(f"💬 You said, we did (poll #{poll.number}): {what}")
 
     @job("weekly_poll", weekly=weekly_schedule)
     async def weekly_poll(self, run: JobRun) -> None:

@@ -145,3 +145,29 @@ async def listed(
     for response in responses:
         response.listed_in = poll_id
         session.add(response)
+
+
+async def closed_since(
+    session: AsyncSession, *, community_id: int, since: datetime
+) -> Sequence[PollRow]:
+    """Polls of a community that closed after `since`, oldest first."""
+    query = select(PollRow).where(
+        PollRow.community_id == community_id, col(PollRow.closed_at) > since
+    )
+    return (await session.exec(query.order_by(col(PollRow.closed_at)))).all()
+
+
+async def responded_since(
+    session: AsyncSession, *, community_id: int, since: datetime
+) -> Sequence[tuple[PollResponseRow, PollRow]]:
+    """What the community did about its polls after `since`, with the polls, oldest first."""
+    query = (
+        select(PollResponseRow, PollRow)
+        .join(PollRow, col(PollRow.id) == PollResponseRow.poll_id)
+        .where(
+            PollResponseRow.community_id == community_id,
+            col(PollResponseRow.created_at) > since,
+        )
+        .order_by(col(PollResponseRow.created_at), col(PollResponseRow.id))
+    )
+    return (await session.exec(query)).all()
