@@ -112,6 +112,9 @@ class SlackFrontEnd:
             ) from None
         self.bot_user_id = auth["user_id"]
         self.team_names[auth["team_id"]] = auth.get("team") or auth["team_id"]
+        # Known from the start, as Discord's guilds are on connecting: a fresh install's
+        # weekly poll and other jobs must not wait for someone to speak first.
+        await self.dispatcher.community(self._place(auth["team_id"], None))
         if self._app_token is not None:
             self._handler = AsyncSocketModeHandler(self.app, self._app_token.get_secret_value())
             await self._handler.connect_async()
