@@ -13,6 +13,7 @@ from tests.conftest import START
 from tests.fakes import discord as fd
 
 EPHEMERAL = 64
+POLLS_CLOSED = "🗳️ Poll {} closed: see the results with /polls"  # what's new, from the polls
 WAY_OUT = ["Pause for a month", "Stop these messages"]
 
 
@@ -71,8 +72,10 @@ async def member(env: DiscordEnv, user: fd.FakeUser) -> MemberRow:
 async def test_a_lapse_is_nudged_and_the_return_welcomed_once(env: DiscordEnv) -> None:
     clock = clock_of(env)
     carol = await env.fake.add_member(env.guild.id, "carol")
+    assert clock.now() == START
     for day in range(4):  # 2 to 5 November: a daily rhythm
-        clock.set(START + timedelta(days=day))
+        if day:
+            await later(env, days=1)
         await speak(env, env.alice, env.bob, carol)
         if day == 3:
             stopped = answer(await env.slash(env.bob, "dms", setting="off"))
@@ -84,6 +87,7 @@ async def test_a_lapse_is_nudged_and_the_return_welcomed_once(env: DiscordEnv) -
     [nudge] = dms(env, env.alice)
     assert nudge.content.startswith("**We miss you, alice!** Chemistry Educators has been quieter")
     assert "since 5 November" in nudge.content and labels(nudge) == WAY_OUT
+    assert f"\n- {POLLS_CLOSED.format('#2, #3 and #4 (and 1 before)')}\n" in nudge.content
     [carols] = dms(env, carol)
     assert labels(carols) == WAY_OUT
     assert dms(env, env.bob) == []  # /dms off: nothing unasked
@@ -98,6 +102,7 @@ async def test_a_lapse_is_nudged_and_the_return_welcomed_once(env: DiscordEnv) -
     nudge_again, welcome = dms(env, env.alice)
     assert nudge_again.id == nudge.id
     assert welcome.content.startswith("**Welcome back, alice!** Since 5 November")
+    assert f"\n- {POLLS_CLOSED.format('#3, #4 and #5 (and 2 before)')}\n" in welcome.content
     assert "Pick up where you left off: /members" in welcome.content
     assert labels(welcome) == WAY_OUT
     # Paused, or DMs off: a return is noted and answered with silence.
