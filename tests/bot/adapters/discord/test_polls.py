@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
+
+from sqlmodel import select
 
 from bot.clock import ManualClock
 from cogs.polls import ALREADY, THANKS
+from storage.models import MemberRow
 from tests.bot.adapters.discord.conftest import DiscordEnv, answer, settled
 from tests.conftest import START
 from tests.fakes import discord as fd
@@ -70,6 +73,12 @@ def patches(env: DiscordEnv, message: fd.RecordedMessage) -> list[fd.RecordedReq
     return [r for r in env.fake.requests if r.method == PATCHES and r.path == path]
 
 
+async def active_at(env: DiscordEnv) -> dict[str, datetime | None]:
+    """Each stored member's last activity, by name."""
+    async with env.runtime.db.session() as session:
+        return {r.name: r.last_active_at for r in (await session.exec(select(MemberRow))).all()}
+
+
 async def test_the_weekly_poll_from_post_to_results(env: DiscordEnv) -> None:
     carol = await env.fake.add_member(env.guild.id, "carol")
     await at(env, -timedelta(minutes=1))
@@ -107,6 +116,9 @@ async def test_the_weekly_poll_from_post_to_results(env: DiscordEnv) -> None:
     await settled(written)
     assert private(written) == THANKS
     assert "0 answered so far" in poll.content and patches(env, poll) == []
+
+    await env.runtime.activity.flush()
+    assert await active_at(env) == {"alice": None, "bob": None, "mod": None}  # no time of voting
 
     await at(env, timedelta(seconds=30))  # the count shows at most every 30 s
     assert len(patches(env, poll)) == 1

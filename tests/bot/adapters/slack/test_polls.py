@@ -5,13 +5,15 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import AsyncIterator
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
+from sqlmodel import select
 
 from bot.clock import ManualClock
 from cogs.polls import ALREADY, THANKS
+from storage.models import MemberRow
 from tests.bot.adapters.slack.harness import ADA, BOB, CAROL, GENERAL, MODES, OWNER, Bot, slack_bot
 from tests.conftest import START
 from tests.fakes.slack import Message
@@ -63,6 +65,12 @@ def updates(bot: Bot, message: Message) -> list[dict[str, Any]]:
     return [c.args for c in calls if (c.args["channel"], c.args["ts"]) == (GENERAL, message.ts)]
 
 
+async def active_at(bot: Bot) -> dict[str, datetime | None]:
+    """Each stored member's last activity, by name."""
+    async with bot.runtime.db.session() as session:
+        return {r.name: r.last_active_at for r in (await session.exec(select(MemberRow))).all()}
+
+
 async def test_the_weekly_poll_from_post_to_results(bot: Bot) -> None:
     fake = bot.fake
     # Nobody has spoken in this fresh workspace: the scheduler still knows it from start-up.
@@ -99,6 +107,8 @@ async def test_the_weekly_poll_from_post_to_results(bot: Bot) -> None:
     assert await private(bot, CAROL, before) == THANKS
     await bot.settle()
     assert updates(bot, poll) == []
+    await bot.runtime.activity.flush()
+    assert await active_at(bot) == {"Ada": None, "Bob": None, "Carol": None}  # no time of voting
 
     await at(bot, timedelta(seconds=30))  # the count shows at most every 30 s
     [count] = updates(bot, poll)
