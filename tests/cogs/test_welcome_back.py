@@ -67,6 +67,7 @@ async def test_a_lapsed_member_is_nudged_once_with_what_is_new(
         "- 👋 New and into what you care about: **cy** (maths, oer). Meet them: /members",
         "- 🙏 You were thanked once, by **cy**: see /kudos history",
         "- 🏅 You earned 🧭 **Mentor**: see /badges",
+        "- 🗳️ Poll #1, #2 and #3 closed: see the results with /polls",
         "Come by whenever you like: say hello, or see who is here with /members.",
     ]
     async with runtime.db.session() as session:
@@ -81,6 +82,7 @@ async def test_a_lapsed_member_is_nudged_once_with_what_is_new(
 async def test_the_return_is_welcomed_back_once_and_a_new_lapse_nudged_again(
     place: Driver, runtime: Runtime, clock: ManualClock
 ) -> None:
+    await place.run("mod", "/config set weekly_poll off", MOD)  # no polls closing meanwhile
     await later(runtime, clock, days=30)
     assert len(dms(place)) == 1
     await place.run("ana", "/ping")
