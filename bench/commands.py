@@ -71,6 +71,10 @@ class Report:
 class CountingTransport:
     """A transport that only counts, so the figures are the bot's own cost."""
 
+    # As Discord's transport: a resent nonce is dropped, so the outbox may write a command's
+    # outcomes a moment later, with others' (bot.sender.DEFER).
+    dedupes = True
+
     def __init__(self) -> None:
         self.items = 0
         self.last: Outgoing | None = None

@@ -36,6 +36,10 @@ NOW = START + timedelta(days=365)  # a year of kudos lies behind "now"
 class Counting:
     """A transport that only counts what the bot sends."""
 
+    # As Discord's transport: a resent nonce is dropped, so the outbox may write a command's
+    # outcomes a moment later, with others' (bot.sender.DEFER).
+    dedupes = True
+
     def __init__(self) -> None:
         self.items = 0
 

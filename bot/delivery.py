@@ -46,8 +46,13 @@ async def send_in_order(
     stored: dict[int, OutboxRow],
     transport: Transport,
     sender: Sender,
+    *,
+    defer: bool = False,
 ) -> None:
-    """After a commit: answers direct, the outbox's rows through the sender, in their order."""
+    """After a commit: answers direct, the outbox's rows through the sender, in their order.
+
+    `defer` lets the sender write a command's outcomes a moment later (see bot.sender.DEFER).
+    """
     batch: list[tuple[OutboxRow, Queued]] = []
     waiting = dict(stored)  # rows claimed for this delivery and not yet handed to the sender
     try:
@@ -59,11 +64,11 @@ async def send_in_order(
                 continue
             if batch:
                 handed, batch = batch, []  # the sender lets its own rows go
-                await sender.deliver_now(place, handed, transport)
+                await sender.deliver_now(place, handed, transport, defer=defer)
             await deliver_all(place, [item], transport)
         if batch:
             handed, batch = batch, []
-            await sender.deliver_now(place, handed, transport)
+            await sender.deliver_now(place, handed, transport, defer=defer)
     finally:
         # Cut short (cancelled): what was not sent yet goes to the background sender.
         sender.release([*waiting.values(), *(row for row, _ in batch)])

@@ -286,7 +286,7 @@ class Dispatcher:
                 name=actor.name,
                 at=self.clock.now(),
             )
-        await send_in_order(place, ctx.outbox.items, stored, transport, self.sender)
+        await send_in_order(place, ctx.outbox.items, stored, transport, self.sender, defer=True)
         return Outcome(True)
 
     async def _context(

@@ -42,6 +42,7 @@ class Runtime:
         self.scheduler.shutdown()
         try:
             await self.activity.flush()
+            await self.dispatcher.sender.flush()  # what was sent is not sent again at start
         finally:
             await self.db.close()
 

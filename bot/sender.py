@@ -6,7 +6,6 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
@@ -14,6 +13,7 @@ from bot.clock import Clock
 from bot.delivery import TransientError
 from bot.outbox import Queued, away_reason, fallback_for, item_of, member_of
 from bot.pacing import Pacer, Pacing
+from bot.passes import Edits, Pass, backoff, edits_of
 from bot.places import Place
 from bot.reply import Outgoing, ToMember
 from storage import outbox
@@ -21,8 +21,6 @@ from storage.db import Database
 from storage.models import CommunityRow, MemberRow, OutboxRow
 
 if TYPE_CHECKING:
-    from sqlmodel.ext.asyncio.session import AsyncSession
-
     from bot.commands import Member
     from bot.places import Transport
 
@@ -37,40 +35,10 @@ EDIT_WAIT = 2.0  # seconds an edit waits before looking again for its unsent mes
 # Seconds of pacing a background pass waits out before it lets its rows go and reads again:
 # at 20 DMs a second, reading 200 rows for each DM would cost a quarter of the rate.
 LINGER = 1.0
-
-
-def backoff(attempts: int) -> float:
-    """Seconds before the next try after `attempts` failed ones: 2, 4, 8… up to 15 minutes."""
-    return float(min(2 ** max(1, attempts), 900))
-
-
-@dataclass
-class _Pass:
-    """Outcomes not yet written, the rows a refusal adds, and what this pass has sent."""
-
-    results: list[outbox.Result] = field(default_factory=list)
-    extra: list[OutboxRow] = field(default_factory=list)
-    # What became of the messages this pass sent or settled (handle -> status and reference):
-    # the targets its edits read before are older than that.
-    settled: dict[str, tuple[str, str | None]] = field(default_factory=dict)
-    own: bool = False  # a command's own delivery: it sends the fallback posts itself
-    fallbacks: list[OutboxRow] = field(default_factory=list)  # queued so far, for `own`
-    recorded: int = 0  # outcomes written so far
-    later: bool = False  # something stays pending: the background sender must look again
-
-    def note(self, row: OutboxRow, result: outbox.Result) -> None:
-        """Keep one row's outcome, to be written with the others."""
-        self.results.append(result)
-        if result.status != outbox.PENDING:
-            self.settled[row.handle] = (result.status, result.ref)
-
-
-@dataclass
-class _Edits:
-    """What the edits among some rows need: their messages, and the newest edit of each."""
-
-    targets: dict[str, OutboxRow] = field(default_factory=dict)
-    newest: dict[str, int] = field(default_factory=dict)
+# Seconds a command's delivered messages may wait to have their outcomes written together:
+# only where the platform drops a resent message by its nonce, so a crash meanwhile loses
+# nothing and doubles nothing, and a command's answer is not held up by one more commit.
+DEFER = 0.25
 
 
 class Sender:
@@ -96,6 +64,10 @@ class Sender:
         # Held while a pass reads what is due and claims it, and while a finished row's claim
         # is let go: a read that began before the outcome was written then still sees it claimed.
         self._reading = asyncio.Lock()
+        # Outcomes kept back (see DEFER) and their rows, still claimed until written.
+        self._deferred: list[outbox.Result] = []
+        self._deferred_rows: list[OutboxRow] = []
+        self._writer: asyncio.Task[None] | None = None
         self.sent = 0  # delivered since start, for the log and benchmarks
         self._progress = 0  # outcomes written since start, so drain_all knows a pass moved on
 
@@ -117,16 +89,25 @@ class Sender:
         self._claimed.difference_update(row.id for row in rows)
 
     async def deliver_now(
-        self, place: Place, stored: list[tuple[OutboxRow, Queued]], transport: Transport
+        self,
+        place: Place,
+        stored: list[tuple[OutboxRow, Queued]],
+        transport: Transport,
+        *,
+        defer: bool = False,
     ) -> None:
-        """Send a command's own posts and DMs (claimed by hold()) through its transport."""
+        """Send a command's own posts and DMs (claimed by hold()) through its transport.
+
+        With `defer`, where the transport dedupes, the outcomes are written a moment later
+        with others' (see DEFER) rather than in a commit of their own.
+        """
         held: dict[int | None, OutboxRow] = {row.id: row for row, _ in stored}
-        work = _Pass(own=True)
+        work = Pass(own=True, defer=defer)
         try:
-            edits = _Edits()
+            edits = Edits()
             if any(row.kind == "edit" for row, _ in stored):
                 async with self.db.session() as session:
-                    edits = await _edits_of(session, [row for row, _ in stored])
+                    edits = await edits_of(session, [row for row, _ in stored])
             mine = [
                 (row, entry.item.member if isinstance(entry.item, ToMember) else None)
                 for row, entry in stored
@@ -135,7 +116,7 @@ class Sender:
             # A refused DM's fallback post, said right after it.
             fallbacks = [(row, None) for row in work.fallbacks]
             held.update((row.id, row) for row, _ in fallbacks)
-            await self._send_own(place, fallbacks, _Edits(), transport, work, held)
+            await self._send_own(place, fallbacks, Edits(), transport, work, held)
         finally:
             self.release(held.values())  # a cancelled send: still pending, sent after
             if work.later:
@@ -145,9 +126,9 @@ class Sender:
         self,
         place: Place,
         rows: list[tuple[OutboxRow, Member | None]],
-        edits: _Edits,
+        edits: Edits,
         transport: Transport,
-        work: _Pass,
+        work: Pass,
         held: dict[int | None, OutboxRow],
     ) -> None:
         dedupes = getattr(transport, "dedupes", False)
@@ -157,7 +138,43 @@ class Sender:
                 work.later = True
             elif not dedupes:
                 await self._record(work, held)  # without nonces a crash resends this one only
+        if dedupes and work.defer and self._deferrable(work):
+            self._defer(work, held)
         await self._record(work, held)
+
+    def _deferrable(self, work: Pass) -> bool:
+        """Whether a pass's outcomes may wait: all final, and no fallback post to queue."""
+        return not work.extra and all(r.status != outbox.PENDING for r in work.results)
+
+    def _defer(self, work: Pass, held: dict[int | None, OutboxRow]) -> None:
+        """Keep a pass's outcomes to write with others; their rows stay claimed till then."""
+        self._deferred += work.results
+        self._deferred_rows += [held.pop(r.id) for r in work.results if r.id in held]
+        work.recorded += len(work.results)
+        work.results = []
+        if self._writer is None or self._writer.done():
+            self._writer = asyncio.create_task(self._write_soon(), name="outbox outcomes")
+
+    async def _write_soon(self) -> None:
+        await asyncio.sleep(DEFER)
+        try:
+            await self.flush()
+        except Exception:
+            log.exception("could not write outbox outcomes; those messages may be resent")
+
+    async def flush(self) -> None:
+        """Write the outcomes kept back now (before a pass, at shutdown), and let their rows go."""
+        results, rows = self._deferred, self._deferred_rows
+        if not results:
+            return
+        self._deferred, self._deferred_rows = [], []
+        try:
+            async with self.db.session() as session, session.begin():
+                await outbox.record(session, results=results, now=self.clock.now())
+            self._progress += len(results)
+        finally:
+            async with self._reading:
+                self.release(rows)  # unwritten after a failure: pending, and resent by nonce
 
     async def drain(self, *, linger: float = 0.0) -> float:
         """One pass over what is due; seconds until the next row may go.
@@ -165,7 +182,8 @@ class Sender:
         On the real clock a pass may wait out pacing, up to `linger` seconds in all, rather
         than read the outbox again for each message a bucket lets through.
         """
-        work, wait = _Pass(), IDLE
+        work, wait = Pass(), IDLE
+        await self.flush()  # what was kept back is written first, so the read below sees it
         found, rows = await self._claim_due()
         held: dict[int | None, OutboxRow] = {row.id: row for row in rows}
         try:
@@ -173,7 +191,7 @@ class Sender:
                 people = await outbox.members_of(
                     session, ids=[row.member_id for row in rows if row.member_id]
                 )
-                edits = await _edits_of(session, rows)
+                edits = await edits_of(session, rows)
             reach: dict[tuple[int, str | None], Transport] = {}
             for row in rows:
                 community = await self._community(row.community_id)
@@ -243,9 +261,9 @@ class Sender:
         place: Place,
         row: OutboxRow,
         member: Member | MemberRow | None,
-        edits: _Edits,
+        edits: Edits,
         transport: Transport,
-        work: _Pass,
+        work: Pass,
     ) -> float:
         """Try one row, noting its outcome in `work`; else the seconds it is held back."""
         assert row.id is not None
@@ -274,7 +292,7 @@ class Sender:
         await self._attempt(place, row, item, transport, work)
         return 0.0
 
-    def _pause(self, platform: str, row: OutboxRow, edits: _Edits) -> float:
+    def _pause(self, platform: str, row: OutboxRow, edits: Edits) -> float:
         """Seconds pacing holds this row back; 0 spends the tokens it needs."""
         if self.pacing is None:
             return 0.0
@@ -290,7 +308,7 @@ class Sender:
         return self._pacer.reserve(self.pacing.needs(platform, kind, row.community_id, channel))
 
     async def _attempt(
-        self, place: Place, row: OutboxRow, item: Outgoing, transport: Transport, work: _Pass
+        self, place: Place, row: OutboxRow, item: Outgoing, transport: Transport, work: Pass
     ) -> None:
         assert row.id is not None
         try:
@@ -318,14 +336,14 @@ class Sender:
         later = self.clock.now() + timedelta(seconds=delay)
         return outbox.Result(row.id, outbox.PENDING, outcome=reason, not_before=later)
 
-    def _refused(self, row: OutboxRow, item: Outgoing, work: _Pass) -> outbox.Result:
+    def _refused(self, row: OutboxRow, item: Outgoing, work: Pass) -> outbox.Result:
         assert row.id is not None
         if isinstance(item, ToMember) and row.fallback_channel:
             work.extra.append(fallback_for(row, item.member, self.clock.now()))
             return outbox.Result(row.id, outbox.REFUSED, outcome="DMs closed: posted instead")
         return outbox.Result(row.id, outbox.REFUSED, outcome="refused by the platform")
 
-    async def _record(self, work: _Pass, held: dict[int | None, OutboxRow]) -> list[OutboxRow]:
+    async def _record(self, work: Pass, held: dict[int | None, OutboxRow]) -> list[OutboxRow]:
         """Write the outcomes noted so far and let their rows go; the fallback rows queued."""
         results, extra = work.results, work.extra
         if not results and not extra:
@@ -356,12 +374,3 @@ class Sender:
 
     def _place(self, community: CommunityRow, row: OutboxRow) -> Place:
         return Place(community.platform, community.external_id, community.name, row.here)
-
-
-async def _edits_of(session: AsyncSession, rows: list[OutboxRow]) -> _Edits:
-    """The messages the edits among these rows change, and the newest edit of each."""
-    wanted = [row.target for row in rows if row.kind == "edit" and row.target]
-    if not wanted:
-        return _Edits()
-    targets = await outbox.by_handles(session, handles=wanted)
-    return _Edits(targets, await outbox.newest_edits(session, targets=wanted))
