@@ -187,13 +187,15 @@ def fallback_for(row: OutboxRow, member: Member, now: datetime) -> OutboxRow:
     """The post a refused DM becomes in its fallback channel, pinging only its member."""
     reply = load(row)
     text = f"{render.mention(member)} {reply.text}"
+    # The way out is the member's own: in a channel anyone could press it.
+    buttons = tuple(button for button in reply.buttons if button not in WAY_OUT)
     return OutboxRow(
         community_id=row.community_id,
         handle=Handle.new().id,
         kind="post",
         channel=row.fallback_channel,
         here=row.here,
-        body=dump(Reply(text, reply.buttons, image=reply.image)),
+        body=dump(Reply(text, buttons, image=reply.image)),
         image=row.image,
         not_before=now,
         created_at=now,

@@ -119,6 +119,7 @@ async def test_a_refused_dm_falls_back_to_a_post_mentioning_only_them(
     [post] = platform.posts()
     assert post.channel == "lobby" and "Your turn to host" in post.reply.text
     assert render.mentioned_ids(post.reply.text) == ["bea"]
+    assert post.reply.buttons == ()  # the DM's way out is bea's alone, not the channel's
     assert platform.dms() == []
     assert platform.texts()[-1] == "whispered"  # the fallback was said right after the DM
 
