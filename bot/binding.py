@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot import render
-from bot.commands import CommandSpec, Level, Member, MemberRef, convert
+from bot.commands import WORD_MAX, CommandSpec, Level, Member, MemberRef, convert
 from bot.context import Context
 from bot.errors import ParseError, UserError
 from bot.reply import Form
@@ -70,6 +70,8 @@ def _form_values(
             )
         param = spec.param(field.name)
         values[field.name] = text if text or param is None else (param.default or "")
+    for name, _ in form.hidden:  # what the form carried back (or was typed by that name)
+        values[name] = str(raw.get(name) or "").strip()[:WORD_MAX]
     return values
 
 

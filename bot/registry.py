@@ -152,7 +152,7 @@ class Registry:
 
 def _check_form(spec: CommandSpec, cog: object) -> None:
     assert spec.form is not None
-    fields = {field.name for field in spec.form.fields}
+    fields = {field.name for field in spec.form.fields} | {name for name, _ in spec.form.hidden}
     params = {param.name for param in spec.params if param.form_field}
     if spec.form.command != spec.name or fields != params:
         raise ValueError(f"/{spec.name}: its form must run it and have its keyword-only fields")

@@ -85,13 +85,27 @@ class Form:
     title: str
     command: str
     fields: tuple[Field, ...]
+    # Values the member does not see that come back with the submission (which poll an answer
+    # is for), so a form needs no memory between showing it and its return, restarts included.
+    # They are the member's input like any other: the command checks them.
+    hidden: tuple[tuple[str, str], ...] = ()
 
     def prefilled(self, values: dict[str, str]) -> Form:
         """The same form with some fields filled in."""
         fields = tuple(
             Field(**{**f.__dict__, "value": values.get(f.name, f.value)}) for f in self.fields
         )
-        return Form(self.title, self.command, fields)
+        return Form(self.title, self.command, fields, self.hidden)
+
+    def carrying(self, **values: str) -> Form:
+        """The same form with hidden values set."""
+        return Form(
+            self.title, self.command, self.fields, tuple({**dict(self.hidden), **values}.items())
+        )
+
+    def returned(self, values: dict[str, str]) -> dict[str, str]:
+        """A submission's values, with the hidden ones it carried where nothing was given."""
+        return {**dict(self.hidden), **values}
 
 
 @dataclass(frozen=True)

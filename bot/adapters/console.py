@@ -199,7 +199,7 @@ class Console:
                 self._pending = answers.next_line
                 return  # the rest of the forms go with it: the member moved on
             await self.runtime.dispatcher.submit_form(
-                self._place, actor, form.command, answers.values, transport
+                self._place, actor, form.command, form.returned(answers.values), transport
             )
 
     def actor(self, name: str) -> Actor:

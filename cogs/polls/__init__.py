@@ -27,7 +27,6 @@ ALREADY = (
     "You've already answered this poll. Anonymous answers can't be changed: nothing ties "
     "an answer to you, so there is no way to find yours again."
 )
-WRITING_MAX = 10_000  # open ✍️ Answer forms remembered at once
 Number = Annotated[int, "The poll's number, as its post shows (Poll #3)", Range(1, 10**6)]
 
 
@@ -38,11 +37,6 @@ def weekly_schedule(config: CommunityConfig) -> str | None:
 
 class Polls:
     """Ask the community what it needs each week, and show what was done with the answers."""
-
-    def __init__(self) -> None:
-        # Whose ✍️ Answer form is open for which poll: a form carries only its command, so the
-        # poll is remembered here until the form comes back (after a restart, see `_writing`).
-        self._writing: dict[tuple[int, int], int] = {}
 
     @command("poll ask", level=MOD, form=asking.ASK_FORM, private=True)
     async def ask(
@@ -133,14 +127,18 @@ class Polls:
 
     @command("polls answer", form=asking.ANSWER_FORM, private=True, activity=False)
     async def answer(
-        self, ctx: Context, *, answer: Annotated[str, "Your answer, in your own words"]
+        self,
+        ctx: Context,
+        *,
+        answer: Annotated[str, "Your answer, in your own words"],
+        poll: Annotated[str, "The poll's number (the newest asking for words if not given)"] = "",
     ) -> None:
         """Answer an open poll's question in your own words, anonymously."""
-        poll = await self._writing_to(ctx)
-        await self._hold_open(ctx, poll)
-        assert poll.id is not None
+        asked = await self._writing_to(ctx, poll)
+        await self._hold_open(ctx, asked)
+        assert asked.id is not None
         if not await polls.write_answer(
-            ctx.session, poll_id=poll.id, member_id=ctx.author.id, text=answer
+            ctx.session, poll_id=asked.id, member_id=ctx.author.id, text=answer
         ):
             raise UserError(ALREADY)
         ctx.reply(THANKS)
@@ -189,9 +187,6 @@ class Polls:
         )
         if answered:
             raise UserError(ALREADY)
-        if len(self._writing) >= WRITING_MAX:  # forms opened and never sent: forget the oldest
-            del self._writing[next(iter(self._writing))]
-        self._writing[(ctx.community.id, ctx.author.id)] = poll.id
         ctx.show_form(asking.answer_form(poll.number, poll.open_question))
 
     @action("polls_page")
@@ -291,13 +286,20 @@ class Polls:
             raise UserError("This button doesn't work any more. See the polls with /polls.")
         return poll
 
-    async def _writing_to(self, ctx: Context) -> PollRow:
-        """The poll whose ✍️ Answer the member pressed; else the newest open one with words."""
-        pressed = self._writing.pop((ctx.community.id, ctx.author.id), None)
-        if pressed is not None:
-            poll = await polls.by_id(ctx.session, community_id=ctx.community.id, poll_id=pressed)
-            if poll is not None:
-                return poll
+    async def _writing_to(self, ctx: Context, number: str) -> PollRow:
+        """The poll an answer is for: by its number (its ✍️ form carries it), else the newest."""
+        if number.strip():
+            found = row_id(number.strip().removeprefix("#"))
+            poll = found and await polls.by_number(
+                ctx.session, community_id=ctx.community.id, number=found
+            )
+            if not poll:
+                raise UserError(
+                    f"There is no poll #{render.echo(number, 12)}. See the polls with /polls."
+                )
+            if not poll.open_question:
+                raise UserError("That poll has no written question: choose with its buttons.")
+            return poll
         waiting = await polls.open_with_text(
             ctx.session, community_id=ctx.community.id, now=ctx.now()
         )

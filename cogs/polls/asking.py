@@ -25,13 +25,15 @@ ANSWER_FORM = Form(
     title="Your answer",
     command="polls answer",
     fields=(Field("answer", "Your answer (anonymous)", 500, paragraph=True),),
+    hidden=(("poll", ""),),  # which poll's ✍️ was pressed (empty: the newest asking for words)
 )
 
 
 def answer_form(number: int, question: str) -> Form:
     """The one-field form a poll's ✍️ Answer button opens."""
     field = Field("answer", question, 500, paragraph=True)
-    return Form(f"Poll #{number} (anonymous)", ANSWER_FORM.command, (field,))
+    form = Form(f"Poll #{number} (anonymous)", ANSWER_FORM.command, (field,), ANSWER_FORM.hidden)
+    return form.carrying(poll=str(number))
 
 
 def read_question(text: str) -> str:

@@ -132,7 +132,9 @@ class CopbotClient(discord.Client):
         target = ui.form_target(str(data.get("custom_id", "")))
         if target is None:
             return
-        values = ui.submitted_values(data.get("components") or [])
+        custom_id = str(data.get("custom_id", ""))
+        # What the form carried, where nothing was typed under that name (as Form.returned).
+        values = {**ui.form_hidden(custom_id), **ui.submitted_values(data.get("components") or [])}
         transport = InteractionTransport(self, interaction, private=True)
         place, actor = await self._who(interaction, transport.guild)
         run = self.dispatcher.submit_form(place, actor, target[0], values, transport)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import parse_qsl, urlencode
 
 import discord
 
@@ -19,6 +20,9 @@ _STYLES = {
     "danger": discord.ButtonStyle.danger,
 }
 DM_PREFIX = "g"  # a DM's buttons carry their guild: g<guild id>|<neutral custom id>
+
+
+CUSTOM_ID_MAX = 100  # Discord's limit for a component's or modal's custom_id
 
 
 def chunks(text: str) -> list[str]:
@@ -80,6 +84,10 @@ def split_custom_id(custom_id: str) -> tuple[int | None, str]:
 def modal(form: Form, *, guild_id: int | None = None) -> discord.ui.Modal:
     """A form as a modal: Discord allows a 45-character title and five inputs."""
     custom_id = f"form:{form.command}" + (f"@{guild_id}" if guild_id is not None else "")
+    if form.hidden:
+        custom_id += "?" + urlencode(form.hidden)
+    if len(custom_id) > CUSTOM_ID_MAX:
+        raise ValueError(f"a form's custom_id is over {CUSTOM_ID_MAX} characters: {custom_id}")
     shown = discord.ui.Modal(title=render.clip(form.title, 45), custom_id=custom_id, timeout=900)
     # Trim deliberately: optional fields go first when a form has more than five.
     fields = list(form.fields)
@@ -104,8 +112,14 @@ def form_target(custom_id: str) -> tuple[str, int | None] | None:
     """The command a submitted modal runs, and its guild when submitted from a DM."""
     if not custom_id.startswith("form:"):
         return None
-    command, _, guild = custom_id.removeprefix("form:").partition("@")
+    command, _, guild = custom_id.removeprefix("form:").partition("?")[0].partition("@")
     return command, int(guild) if guild.isascii() and guild.isdigit() else None
+
+
+def form_hidden(custom_id: str) -> dict[str, str]:
+    """The hidden values a submitted modal carried back in its custom_id."""
+    _, _, query = custom_id.partition("?")
+    return dict(parse_qsl(query, keep_blank_values=True)) if query else {}
 
 
 def submitted_values(components: list[dict[str, Any]]) -> dict[str, str]:

@@ -203,7 +203,10 @@ class SlackFrontEnd:
         user = body["user"]
         place = self._place(_team_of(body), _metadata(view).get("channel"))
         actor = await self.people.actor(user["id"], user.get("name", ""))
-        values = blocks.submitted_values(view)
+        hidden = _metadata(view).get("hidden")
+        carried = {str(k): str(v) for k, v in hidden.items()} if isinstance(hidden, dict) else {}
+        # What the form carried, where nothing was typed under that name (as Form.returned).
+        values = {**carried, **blocks.submitted_values(view)}
         return await self.dispatcher.submit_form(
             place, actor, view["callback_id"], values, transport
         )

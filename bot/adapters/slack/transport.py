@@ -166,7 +166,10 @@ class SlackTransport:
         if trigger is None:
             log.warning("form %s asked for without a trigger_id", item.form.command)
             return False
-        view = blocks.modal(item.form, {"channel": place.channel})
+        metadata: dict[str, object] = {"channel": place.channel}
+        if item.form.hidden:
+            metadata["hidden"] = dict(item.form.hidden)
+        view = blocks.modal(item.form, metadata)
         try:
             await self.client.views_open(trigger_id=trigger, view=view)
         except SlackApiError as error:

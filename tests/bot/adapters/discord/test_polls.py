@@ -106,6 +106,8 @@ async def test_the_weekly_poll_from_post_to_results(env: DiscordEnv) -> None:
     assert form["type"] == MODAL and form["data"]["title"] == "Poll #1 (anonymous)"
     [field] = form["data"]["components"]
     assert field["label"] == "What should we do more of?"
+    # The modal carries its poll, so the answer needs no memory in copbot (restarts included).
+    assert form["data"]["custom_id"] == "form:polls answer?poll=1"
     written = await env.fake.submit_modal(
         env.guild.id,
         env.general,

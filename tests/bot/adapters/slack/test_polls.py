@@ -100,6 +100,8 @@ async def test_the_weekly_poll_from_post_to_results(bot: Bot) -> None:
     assert modal["title"]["text"] == "Poll #1 (anonymous)"
     [field] = modal["blocks"]
     assert field["label"]["text"] == "What should we do more of?"
+    # The modal carries its poll, so the answer needs no memory in copbot (restarts included).
+    assert json.loads(modal["private_metadata"])["hidden"] == {"poll": "1"}
     before = len(fake.ephemerals(CAROL))
     answer = {"answer": {"answer": "More lab swaps @channel"}}
     ack = await bot.driver.view_submission(CAROL, modal["callback_id"], answer)
