@@ -33,6 +33,7 @@ bench: $(VENV)/.installed-test
 	$(BIN)/python -m bench.polls
 	$(BIN)/python -m bench.outbox
 	$(BIN)/python -m bench.lapse
+	$(BIN)/python -m bench.matching
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -53,7 +53,13 @@ def edges(pool: Pool, rng: random.Random) -> Edges:
         found = {(i, j) for i in range(n) for j in range(i + 1, n) if pool.fresh(i, j)}
     else:
         found = _by_tags(pool, rng) | _fill(pool, rng)
-    graph: Edges = {pair: pool.score(*pair) + EPSILON for pair in sorted(found)}
+    # Sorted one member at a time: a single sort of every pair would hold the GIL too long.
+    partners: list[list[int]] = [[] for _ in range(n)]
+    for i, j in found:
+        partners[i].append(j)
+    graph: Edges = {
+        (i, j): pool.score(i, j) + EPSILON for i in range(n) for j in sorted(partners[i])
+    }
     _repeats(pool, graph)
     return graph
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bench import activity, commands, lapse, outbox, polls
+from bench import activity, commands, lapse, matching, outbox, polls
 
 
 async def test_commands_bench_runs_every_command_through_dispatch(tmp_path: Path) -> None:
@@ -109,3 +109,18 @@ def test_lapse_main_prints_the_goals(tmp_path: Path, capsys: pytest.CaptureFixtu
     out = capsys.readouterr().out
     assert "scan queries, total" in out
     assert out.count("PASS") + out.count("MISS") == 2
+
+
+def test_matching_bench_compares_pairs_everyone_and_measures_value() -> None:
+    report = matching.run(n=300, sizes=[40], seed=1)
+
+    (quality,) = report.quality
+    assert 0 < quality.approx_w <= quality.exact_w
+    assert report.met > report.met_random > 0 and report.met_interests > 0
+
+
+def test_matching_main_prints_the_goals(capsys: pytest.CaptureFixture[str]) -> None:
+    assert matching.main(["--members", "200", "--sizes", "30,40"]) == 0
+    out = capsys.readouterr().out
+    assert "event loop's worst pause" in out
+    assert out.count("PASS") + out.count("MISS") == 7
