@@ -158,7 +158,7 @@ def main(argv: list[str] | None = None) -> int:
             f"n={q.n} ({q.edges:,} candidate edges): exact {q.exact_w:,.0f} in {q.exact_s:.3f} s, "
             f"approximate {q.approx_w:,.0f} in {q.approx_s:.4f} s"
         )
-        print(f"  quality {share:.1%}; goal >= {QUALITY_GOAL:.0%} {verdict(share >= QUALITY_GOAL)}")
+        print(f"  quality {share:.2%}; goal >= {QUALITY_GOAL:.0%} {verdict(share >= QUALITY_GOAL)}")
         print(
             f"  time {speed:.2%} of exact's; "
             f"goal <= {SPEED_GOAL:.0%} {verdict(speed <= SPEED_GOAL)}"

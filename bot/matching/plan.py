@@ -51,9 +51,10 @@ async def plan_round(
     seed: int = 0,
 ) -> Round:
     """`match` off the event loop, so commands keep answering during a round."""
-    # A thread, not a process: the loop keeps getting the GIL every switch interval (5 ms), and
-    # bench/matching.py measures the loop's worst stall during a 10,000-member round in the
-    # milliseconds; a process would pickle the pool both ways for no gain in responsiveness.
+    # A thread, not a process, by measurement (bench/matching.py, 10,000 members, 2 cores): in
+    # a thread the loop's worst pause is 55-150 ms, once the big sorts went bucket by bucket;
+    # a spawned process paused it longer (180 ms, pickling the pool and the round on the
+    # loop's side) and added a second and a half of start-up to the round.
     return await asyncio.to_thread(
         match, people, history=history, avoid=avoid, recency_weeks=recency_weeks, seed=seed
     )
