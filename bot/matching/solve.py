@@ -9,7 +9,6 @@ import networkx as nx
 Edges = dict[tuple[int, int], float]
 Pairs = list[tuple[int, int]]
 
-PRUNE = True
 GAIN = 1e-9  # a swap must gain more than float noise, or 2-opt could cycle
 MAX_STEPS_PER_MEMBER = 20  # bounds 2-opt's work; it settles in far fewer in practice
 
@@ -100,7 +99,7 @@ def _step(a: int, mate: list[int], adj: list[dict[int, float]]) -> tuple[int, ..
         w_bd = adj[b].get(d)
         if w_bd is not None and w_ac + w_bd - base - w_cd > best:
             best, move = w_ac + w_bd - base - w_cd, ((a, c), (b, d))
-        if w_ac <= base and PRUNE:
+        if w_ac <= base:
             continue  # a longer cycle through c must start with a heavier edge at a
         # (a,b),(c,d),(e,f) become (a,c),(d,e),(f,b): an alternating cycle of six.
         for e, w_de in adj[d].items():
