@@ -16,13 +16,18 @@ def normalise_tag(text: str) -> str:
 
 
 def normalise_tags(
-    text: str, *, most: int, noun: str = "interest", field: str = "interests"
+    text: str,
+    *,
+    most: int,
+    noun: str = "interest",
+    field: str = "interests",
+    example: str = "oer, chemistry",
 ) -> tuple[str, ...]:
     """Lower-case, de-duplicated tags from a comma-separated list, at least one, at most `most`."""
     tags = [normalise_tag(part) for part in re.split(r"[,;\n]", text)]
     unique = tuple(dict.fromkeys(tag for tag in tags if tag))
     if not unique:
-        raise UserError(f"List at least one {noun}, like: oer, chemistry.", field=field)
+        raise UserError(f"List at least one {noun}, like: {example}.", field=field)
     if len(unique) > most:
         raise UserError(f"That's {len(unique)} {noun}s; pick your top {most}.", field=field)
     too_long = next((tag for tag in unique if len(tag) > MAX_TAG_LENGTH), None)

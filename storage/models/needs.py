@@ -40,6 +40,7 @@ class NeedRow(SQLModel, table=True):
     edited_at: datetime | None = Field(default=None, sa_column=when_column(nullable=True))
     closed_at: datetime | None = Field(default=None, sa_column=when_column(nullable=True))
     helper_id: int | None = Field(default=None, foreign_key="member.id", ondelete="SET NULL")
+    thanked: bool = False  # the one-press kudos to the helper was given: a second press can't
     # The check-in clock: it starts when the need is added, and again on "Still need it".
     renewed_at: datetime = Field(sa_column=when_column())
     checkins: int = 0  # check-in DMs queued so far; each renewal allows one more

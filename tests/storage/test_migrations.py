@@ -157,8 +157,8 @@ async def _seed(connection) -> None:  # type: ignore[no-untyped-def]
     if "need" in present:  # 0006 and later
         for statement in (
             "INSERT INTO need (id, community_id, number, kind, member_id, what, tags, status, "
-            "created_at, renewed_at, checkins) VALUES (1, 1, 1, 'need', 1, 'a grant', 'grants', "
-            "'open', :when, :when, 0)",
+            "created_at, renewed_at, checkins, thanked) VALUES (1, 1, 1, 'need', 1, 'a grant', "
+            "'grants', 'open', :when, :when, 0, 0)",
             "INSERT INTO need_tag (need_id, tag, community_id) VALUES (1, 'grants', 1)",
             "INSERT INTO need_intro (need_id, helper_id, community_id, asked_at) "
             "VALUES (1, 2, 1, :when)",

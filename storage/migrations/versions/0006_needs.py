@@ -35,6 +35,7 @@ def upgrade() -> None:
     sa.Column('edited_at', storage.types.AwareDateTime(timezone=True), nullable=True),
     sa.Column('closed_at', storage.types.AwareDateTime(timezone=True), nullable=True),
     sa.Column('helper_id', sa.Integer(), nullable=True),
+    sa.Column('thanked', sa.Boolean(), nullable=False),
     sa.Column('renewed_at', storage.types.AwareDateTime(timezone=True), nullable=False),
     sa.Column('checkins', sa.Integer(), nullable=False),
     sa.Column('checked_in_at', storage.types.AwareDateTime(timezone=True), nullable=True),
