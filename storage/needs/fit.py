@@ -55,16 +55,24 @@ async def helpers_for(
     )
     for member_id, tag, at in [*offers.all(), *interests.all()]:
         found.setdefault(member_id, []).append((tag, at))
+    stems = {tag: _stem(tag) for tag in tags}
     can_help = await session.exec(
         select(IntroRow.member_id, IntroRow.can_help, IntroRow.created_at).where(
             IntroRow.community_id == community_id,
             col(IntroRow.is_current).is_(True),
-            or_(*(func.lower(IntroRow.can_help).contains(tag, autoescape=True) for tag in tags)),
+            or_(
+                *(
+                    func.lower(IntroRow.can_help).contains(stem, autoescape=True)
+                    for stem in stems.values()
+                )
+            ),
         )
     )
     for member_id, text, at in can_help.all():
         lowered = text.lower()
-        found.setdefault(member_id, []).extend((tag, at) for tag in tags if tag in lowered)
+        found.setdefault(member_id, []).extend(
+            (tag, at) for tag, stem in stems.items() if stem in lowered
+        )
     found.pop(asker_id, None)
     if not found:
         return []
@@ -83,6 +91,12 @@ async def helpers_for(
         fits.append(fit)
     fits.sort(key=lambda f: (-len(f.shared), -(f.at.timestamp() if f.at else 0), f.member.id))
     return fits[:limit]
+
+
+def _stem(tag: str) -> str:
+    """A tag as free text may say it: "grants" is found in "grant writing"."""
+    # Tags are often plural nouns and "can help with" is prose; a plural's stem finds both.
+    return tag[:-1] if len(tag) > 3 and tag.endswith("s") and not tag.endswith("ss") else tag
 
 
 async def fitting_needs(
