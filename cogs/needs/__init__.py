@@ -92,7 +92,8 @@ class Needs:
             tags=None if tags is None else records.read_tags(tags),
             now=ctx.now(),
         )
-        ctx.reply(f"Need #{number} now reads: “{records.what_of(row)}” ({row.tags}).")
+        tagged = render.safe(row.tags)
+        ctx.reply(f"Need #{number} now reads: “{records.what_of(row)}” ({tagged}).")
 
     @command("need done", private=True)
     async def need_done(
