@@ -10,6 +10,7 @@ from cogs.badges import Badges
 from cogs.intro import Intro
 from cogs.kudos import Kudos
 from cogs.meta import Meta
+from cogs.needs import Needs
 from cogs.polls import Polls
 from cogs.preferences import Preferences
 from cogs.roles import Roles
@@ -33,6 +34,7 @@ def build_registry(configs: ConfigStore) -> Registry:
         Kudos(),
         Badges(),
         Polls(),
+        Needs(),
         Preferences(),
         WelcomeBack(),
         Meta(registry, configs, copbot_version()),

@@ -2,23 +2,21 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from typing import Annotated
 
 from bot import render
 from bot.commands import IncludeLeft, Member, Suggest, action, command, listener
 from bot.context import Context
-from bot.errors import UserError
 from bot.news import News
 from bot.paging import split_key
 from bot.reply import Button, Field, Form
 from cogs.common import in_words, local_date, member_of, page_of, plural, reply_page, shown_name
+from cogs.tags import MAX_TAG_LENGTH, normalise_tag, normalise_tags
 from storage import intros
 from storage.models import IntroRow, MemberRow
 
 MAX_INTERESTS = 10
-MAX_TAG_LENGTH = 40
 INTRO_FORM = Form(
     title="Introduce yourself",
     command="intro",
@@ -170,7 +168,7 @@ class Intro:
         popular = await intros.popular_interests(
             ctx.session, community_id=ctx.community.id, limit=100
         )
-        typed = _normalise_tag(typed)
+        typed = normalise_tag(typed)
         return [tag for tag, _ in popular if typed in tag]
 
     @action("members_page")
@@ -180,7 +178,7 @@ class Intro:
         await self._directory(ctx, interest or None, page=page)
 
     async def _directory(self, ctx: Context, interest: str | None, *, page: int) -> None:
-        tag = _normalise_tag(interest) if interest else None
+        tag = normalise_tag(interest) if interest else None
 
         async def fetch(
             offset: int, limit: int
@@ -292,26 +290,7 @@ class Intro:
 
 def normalise_interests(text: str) -> tuple[str, ...]:
     """Lower-case, de-duplicated tags from a comma-separated list."""
-    tags = [_normalise_tag(part) for part in re.split(r"[,;\n]", text)]
-    unique = tuple(dict.fromkeys(tag for tag in tags if tag))
-    if not unique:
-        raise UserError("List at least one interest, like: oer, chemistry.", field="interests")
-    if len(unique) > MAX_INTERESTS:
-        raise UserError(
-            f"That's {len(unique)} interests; pick your top {MAX_INTERESTS}.", field="interests"
-        )
-    too_long = next((tag for tag in unique if len(tag) > MAX_TAG_LENGTH), None)
-    if too_long:
-        raise UserError(
-            f"Keep each interest to {MAX_TAG_LENGTH} characters "
-            f"(“{render.echo(too_long, 20)}” is longer). Separate them with commas.",
-            field="interests",
-        )
-    return unique
-
-
-def _normalise_tag(text: str) -> str:
-    return " ".join(text.strip().lstrip("#").lower().split())
+    return normalise_tags(text, most=MAX_INTERESTS)
 
 
 def intro_card(member: Member, intro: IntroRow, *, updated: bool = False) -> str:

@@ -117,6 +117,7 @@ class CommunityConfig(BaseModel):
     lapse_min_days: int = Field(21, ge=7, le=365)
     lapse_factor: int = Field(3, ge=1, le=20)
     lapse_time: str = "10:00"
+    need_checkin_days: int = Field(30, ge=7, le=365)
     roles: dict[str, RoleInfo]
     badges: dict[str, BadgeInfo] = Field(default_factory=dict)
 

@@ -44,9 +44,7 @@ class Kudos:
         reason: Annotated[str, "What for", Length(5, 300)],
     ) -> None:
         """Thank up to 5 members for something they did."""
-        recipients = limits.check_recipients(ctx, member)
-        left = await limits.check_allowance(ctx, recipients)
-        await self._give(ctx, recipients, reason, spotlight=False)
+        left = await thank(ctx, member, reason)
         ctx.reply(f"Thanks sent! {limits.still_to_give(ctx, left)}", private=True)
 
     @command("spotlight", level=Level.MODERATOR, cooldown=(10, 60.0))
@@ -60,29 +58,8 @@ class Kudos:
         """Put up to 5 members in the ⭐ spotlight, outside any daily allowance."""
         recipients = limits.check_recipients(ctx, member, verb="spotlight")
         await limits.check_spotlight_cap(ctx, recipients)
-        await self._give(ctx, recipients, reason, spotlight=True)
+        await give(ctx, recipients, reason, spotlight=True)
         ctx.reply("Spotlight sent ⭐ Spotlights don't use your daily allowance.", private=True)
-
-    async def _give(
-        self, ctx: Context, recipients: list[Member], reason: str, *, spotlight: bool
-    ) -> None:
-        group = await kudos.give(
-            ctx.session,
-            community_id=ctx.community.id,
-            giver_id=ctx.author.id,
-            receiver_ids=[m.id for m in recipients],
-            reason=reason,
-            spotlight=spotlight,
-            now=ctx.now(),
-            local_day=local_now(ctx).date(),
-        )
-        assert group.id is not None
-        ctx.post(
-            ctx.config.kudos_channel or None,
-            _post(ctx.author, recipients, reason, spotlight=spotlight),
-            buttons=(Button("+1", "kudos_plus", str(group.id)),),
-        )
-        ctx.progressed(ctx.author, *recipients)
 
     @action("kudos_plus")
     async def plus_one(self, ctx: Context, arg: str) -> None:
@@ -246,6 +223,35 @@ class Kudos:
             shown.append(plural(givers - len(names), "other"))
         times = "once" if count == 1 else f"{count} times"
         news.add(f"🙏 You were thanked {times}, by {in_words(shown)}: see /kudos history")
+
+
+async def thank(ctx: Context, named: list[Member], reason: str) -> int:
+    """Thank members as /kudos does, by its rules; how many more people can be thanked today."""
+    recipients = limits.check_recipients(ctx, named)
+    left = await limits.check_allowance(ctx, recipients)
+    await give(ctx, recipients, reason, spotlight=False)
+    return left
+
+
+async def give(ctx: Context, recipients: list[Member], reason: str, *, spotlight: bool) -> None:
+    """Record thanks already checked, post them with their +1 button, and note the progress."""
+    group = await kudos.give(
+        ctx.session,
+        community_id=ctx.community.id,
+        giver_id=ctx.author.id,
+        receiver_ids=[m.id for m in recipients],
+        reason=reason,
+        spotlight=spotlight,
+        now=ctx.now(),
+        local_day=local_now(ctx).date(),
+    )
+    assert group.id is not None
+    ctx.post(
+        ctx.config.kudos_channel or None,
+        _post(ctx.author, recipients, reason, spotlight=spotlight),
+        buttons=(Button("+1", "kudos_plus", str(group.id)),),
+    )
+    ctx.progressed(ctx.author, *recipients)
 
 
 def _entry_line(ctx: Context, entry: kudos.Entry) -> str:

@@ -15,6 +15,7 @@ from storage.models.core import (
     when_column,
 )
 from storage.models.delivery import JobRunRow, OutboxRow
+from storage.models.needs import NeedIntroRow, NeedRow, NeedTagRow
 from storage.models.polls import (
     PollAnswerRow,
     PollOptionRow,
@@ -37,6 +38,9 @@ __all__ = [
     "KudosTallyRow",
     "LapseRow",
     "MemberRow",
+    "NeedIntroRow",
+    "NeedRow",
+    "NeedTagRow",
     "OutboxRow",
     "PollAnswerRow",
     "PollOptionRow",

@@ -154,6 +154,16 @@ async def _seed(connection) -> None:  # type: ignore[no-untyped-def]
             "welcome_due) VALUES (1, 1, '2026-10-01', :when, :when, 0)",
         ):
             await connection.execute(text(statement), {"when": when})
+    if "need" in present:  # 0006 and later
+        for statement in (
+            "INSERT INTO need (id, community_id, number, kind, member_id, what, tags, status, "
+            "created_at, renewed_at, checkins, thanked) VALUES (1, 1, 1, 'need', 1, 'a grant', "
+            "'grants', 'open', :when, :when, 0, 0)",
+            "INSERT INTO need_tag (need_id, tag, community_id) VALUES (1, 'grants', 1)",
+            "INSERT INTO need_intro (need_id, helper_id, community_id, asked_at) "
+            "VALUES (1, 2, 1, :when)",
+        ):
+            await connection.execute(text(statement), {"when": when})
 
 
 async def _counts(connection) -> dict[str, int]:  # type: ignore[no-untyped-def]
