@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import delete, func, update
 from sqlalchemy.orm import aliased
@@ -201,3 +202,12 @@ async def newcomers_since(
     for other, name, tag in found:
         shared.setdefault(other, (name, []))[1].append(tag)
     return Newcomers(count, list(shared.values())[:limit])
+
+
+def intros_count(member: Any, community: Any) -> Any:
+    """How many intros a member wrote (every version counts), correlated on the member row."""
+    return (
+        select(func.count())
+        .where(col(IntroRow.community_id) == community, col(IntroRow.member_id) == member.c.id)
+        .scalar_subquery()
+    )

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, Literal
 
-from sqlalchemy import case, func, insert, or_
+from sqlalchemy import case, distinct, func, insert, or_
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -290,3 +290,41 @@ async def received_since(
         .limit(limit)
     )
     return count, givers, list(found.all())
+
+
+# The badge metrics' counts, each correlated on the member row so standings stay one query.
+def _about(member: Any, community: Any, *, received: bool, what: Any) -> Any:
+    mine = col(KudosRow.receiver_id if received else KudosRow.giver_id)
+    return (
+        select(what)
+        .where(col(KudosRow.community_id) == community, mine == member.c.id)
+        .scalar_subquery()
+    )
+
+
+def received_count(member: Any, community: Any) -> Any:
+    """Kudos a member received."""
+    return _about(member, community, received=True, what=func.count())
+
+
+def given_count(member: Any, community: Any) -> Any:
+    """Kudos a member gave."""
+    return _about(member, community, received=False, what=func.count())
+
+
+def givers_count(member: Any, community: Any) -> Any:
+    """Distinct members who thanked a member."""
+    what = func.count(distinct(KudosRow.giver_id))
+    return _about(member, community, received=True, what=what)
+
+
+def receivers_count(member: Any, community: Any) -> Any:
+    """Distinct members a member thanked."""
+    what = func.count(distinct(KudosRow.receiver_id))
+    return _about(member, community, received=False, what=what)
+
+
+def spotlights_count(member: Any, community: Any) -> Any:
+    """Kudos a member received that a moderator spotlighted."""
+    what = func.coalesce(func.sum(case((col(KudosRow.spotlight), 1), else_=0)), 0)
+    return _about(member, community, received=True, what=what)
