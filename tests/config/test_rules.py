@@ -11,7 +11,7 @@ from bot.runtime import check_defaults
 from cogs import build_registry
 from config import community
 from config.errors import ConfigError, SettingError
-from config.rules import RuleError, parse_rule
+from config.rules import Known, RuleError, parse_rule
 
 SHIPPED = build_registry(ConfigStore()).known_metrics  # the metrics copbot's features register
 
@@ -98,3 +98,18 @@ def test_rule_errors_keep_what_was_typed_apart_from_the_problem() -> None:
     with pytest.raises(RuleError) as caught:
         parse_rule("intros >= 1 and karma >= 2", SHIPPED)
     assert caught.value.given == "karma" and "karma" not in caught.value.problem
+
+
+def test_the_metrics_a_rule_may_name_are_the_ones_passed_in(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    extended = Known(numbers=(*SHIPPED.numbers, "needs_met"), texts=SHIPPED.texts)
+    assert parse_rule("needs_met >= 3", extended).holds({"needs_met": 4})
+    with pytest.raises(RuleError, match=r"the metrics are: intros, .*, role, not “needs_met”"):
+        parse_rule("needs_met >= 3", SHIPPED)
+    changed = copy.deepcopy(community.default_values())
+    changed["badges"]["appreciated"]["rule"] = "needs_met >= 3"
+    monkeypatch.setattr(community, "default_values", lambda: changed)
+    check_defaults(extended)  # a registered metric starts
+    with pytest.raises(ConfigError, match=r"badges\.appreciated.*unknown metric.*“needs_met”"):
+        check_defaults(SHIPPED)
