@@ -38,17 +38,17 @@ CORE = (
     Metric(
         "active_days",
         "days the member was active",
-        members.active_days_count,
+        members.active_days_value,
         ("active day", "active days"),
     ),
     Metric(
         "days_since_join",
         "days since the member joined",
-        members.joined_count,
+        members.joined_value,
         ("day since joining", "days since joining"),
         finish=_days_since,
     ),
-    Metric("role", "the member's role, in quotes", members.role_count, text=True),
+    Metric("role", "the member's role, in quotes", members.role_value, text=True),
 )
 
 

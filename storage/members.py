@@ -173,16 +173,16 @@ async def set_dms_off(session: AsyncSession, *, member: MemberRow, off: bool) ->
     session.add(member)
 
 
-def active_days_count(member: Any, community: Any) -> Any:
+def active_days_value(member: Any, community: Any) -> Any:
     """The days a member was active, for the badge metric."""
     return member.c.active_days
 
 
-def joined_count(member: Any, community: Any) -> Any:
+def joined_value(member: Any, community: Any) -> Any:
     """When a member joined (None if never seen joining), for the days_since_join metric."""
     return member.c.joined_at
 
 
-def role_count(member: Any, community: Any) -> Any:
+def role_value(member: Any, community: Any) -> Any:
     """A member's role, for the badge metric."""
     return member.c.role
