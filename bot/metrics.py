@@ -8,11 +8,11 @@ from datetime import datetime
 from typing import Any
 
 from config.rules import Known
-from storage import members
 
-# Given the member row (a FROM clause with the member table's columns) and the community id's
-# bound parameter, the SQL giving that member's value: a column, or a correlated subquery.
-Count = Callable[[Any, Any], Any]
+# Given the community id's bound parameter and `only` (which limits a member-id column to the
+# members asked for), a grouped SELECT with a `member_id` column and a column per metric it
+# serves. Metrics sharing a tally share its one pass over the table, joined once per query.
+Tally = Callable[[Any, Callable[[Any], Any]], Any]
 
 
 @dataclass(frozen=True)
@@ -20,8 +20,9 @@ class Metric:
     """A value badge rules may name: its words, and the SQL that counts it for a member."""
 
     name: str
-    description: str  # what it counts, for the README and the error listing metrics
-    count: Count
+    description: str  # what it counts, for the README's table of metrics
+    tally: Tally | None  # None: a column of the member's own row
+    column: str  # the tally's column (or the member row's) holding the value
     words: tuple[str, str] = ("", "")  # after a number: after 1, after any other number
     text: bool = False  # compared with text in quotes (`role == "leader"`), not a number
     # Turns what the SQL gave into the value rules see, at the moment of the check.
@@ -38,17 +39,19 @@ CORE = (
     Metric(
         "active_days",
         "days the member was active",
-        members.active_days_value,
+        None,
+        "active_days",
         ("active day", "active days"),
     ),
     Metric(
         "days_since_join",
         "days since the member joined",
-        members.joined_value,
+        None,
+        "joined_at",
         ("day since joining", "days since joining"),
         finish=_days_since,
     ),
-    Metric("role", "the member's role, in quotes", members.role_value, text=True),
+    Metric("role", "the member's role, in quotes", None, "role", text=True),
 )
 
 

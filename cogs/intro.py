@@ -37,7 +37,9 @@ class Intro:
     """Introduce yourself and find people by what they care about."""
 
     metrics = (
-        Metric("intros", "intros the member wrote", intros.intros_count, ("intro", "intros")),
+        Metric(
+            "intros", "intros the member wrote", intros.intros_tally, "count", ("intro", "intros")
+        ),
     )
 
     async def intro_prefill(self, ctx: Context) -> dict[str, str]:

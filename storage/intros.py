@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -204,10 +204,10 @@ async def newcomers_since(
     return Newcomers(count, list(shared.values())[:limit])
 
 
-def intros_count(member: Any, community: Any) -> Any:
-    """How many intros a member wrote (every version counts), correlated on the member row."""
+def intros_tally(community: Any, only: Callable[[Any], Any]) -> Any:
+    """Per member: the intros they wrote (every version counts), for the badge metric."""
     return (
-        select(func.count())
-        .where(col(IntroRow.community_id) == community, col(IntroRow.member_id) == member.c.id)
-        .scalar_subquery()
+        select(col(IntroRow.member_id).label("member_id"), func.count().label("count"))
+        .where(col(IntroRow.community_id) == community, only(IntroRow.member_id))
+        .group_by(IntroRow.member_id)
     )

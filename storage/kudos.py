@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, Literal
@@ -292,39 +292,28 @@ async def received_since(
     return count, givers, list(found.all())
 
 
-# The badge metrics' counts, each correlated on the member row so standings stay one query.
-def _about(member: Any, community: Any, *, received: bool, what: Any) -> Any:
-    mine = col(KudosRow.receiver_id if received else KudosRow.giver_id)
+def received_tally(community: Any, only: Callable[[Any], Any]) -> Any:
+    """Per receiver: kudos, distinct givers and spotlights, for the badge metrics."""
     return (
-        select(what)
-        .where(col(KudosRow.community_id) == community, mine == member.c.id)
-        .scalar_subquery()
+        select(
+            col(KudosRow.receiver_id).label("member_id"),
+            func.count().label("count"),
+            func.count(distinct(KudosRow.giver_id)).label("people"),
+            func.sum(case((col(KudosRow.spotlight), 1), else_=0)).label("spotlights"),
+        )
+        .where(col(KudosRow.community_id) == community, only(KudosRow.receiver_id))
+        .group_by(KudosRow.receiver_id)
     )
 
 
-def received_count(member: Any, community: Any) -> Any:
-    """Kudos a member received."""
-    return _about(member, community, received=True, what=func.count())
-
-
-def given_count(member: Any, community: Any) -> Any:
-    """Kudos a member gave."""
-    return _about(member, community, received=False, what=func.count())
-
-
-def givers_count(member: Any, community: Any) -> Any:
-    """Distinct members who thanked a member."""
-    what = func.count(distinct(KudosRow.giver_id))
-    return _about(member, community, received=True, what=what)
-
-
-def receivers_count(member: Any, community: Any) -> Any:
-    """Distinct members a member thanked."""
-    what = func.count(distinct(KudosRow.receiver_id))
-    return _about(member, community, received=False, what=what)
-
-
-def spotlights_count(member: Any, community: Any) -> Any:
-    """Kudos a member received that a moderator spotlighted."""
-    what = func.coalesce(func.sum(case((col(KudosRow.spotlight), 1), else_=0)), 0)
-    return _about(member, community, received=True, what=what)
+def given_tally(community: Any, only: Callable[[Any], Any]) -> Any:
+    """Per giver: kudos and distinct receivers, for the badge metrics."""
+    return (
+        select(
+            col(KudosRow.giver_id).label("member_id"),
+            func.count().label("count"),
+            func.count(distinct(KudosRow.receiver_id)).label("people"),
+        )
+        .where(col(KudosRow.community_id) == community, only(KudosRow.giver_id))
+        .group_by(KudosRow.giver_id)
+    )

@@ -171,18 +171,3 @@ async def set_dms_off(session: AsyncSession, *, member: MemberRow, off: bool) ->
     """Stop (or allow again) every DM copbot would send a member unasked."""
     member.dms_off = off
     session.add(member)
-
-
-def active_days_value(member: Any, community: Any) -> Any:
-    """The days a member was active, for the badge metric."""
-    return member.c.active_days
-
-
-def joined_value(member: Any, community: Any) -> Any:
-    """When a member joined (None if never seen joining), for the days_since_join metric."""
-    return member.c.joined_at
-
-
-def role_value(member: Any, community: Any) -> Any:
-    """A member's role, for the badge metric."""
-    return member.c.role

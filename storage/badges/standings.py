@@ -26,7 +26,9 @@ class Counted(Protocol):
     @property
     def name(self) -> str: ...
     @property
-    def count(self) -> Callable[[Any, Any], Any]: ...
+    def tally(self) -> Callable[[Any, Callable[[Any], Any]], Any] | None: ...
+    @property
+    def column(self) -> str: ...
     @property
     def finish(self) -> Callable[[Any, datetime], int | str] | None: ...
 
@@ -106,8 +108,8 @@ def _standings_query(by_ids: bool, metrics: tuple[Counted, ...]) -> Any:
     """One statement for every metric and settled badge, built once with bound parameters."""
     # One statement, built once: the progress listener runs inside a command's write
     # transaction, so every round trip (and every millisecond of Python) holds SQLite's write
-    # lock longer. Each metric is a column correlated on the member row, so a feature adds its
-    # own without a join here; the indexes on (community_id, member) serve each one.
+    # lock longer. With no id list the GROUP BYs cover the whole community, which beats
+    # thousands of bound parameters. Each feature's tally is one grouped pass, joined once.
     community = bindparam("community_id", type_=Integer)
     ids = bindparam("ids", expanding=True)
 
@@ -136,10 +138,17 @@ def _standings_query(by_ids: bool, metrics: tuple[Counted, ...]) -> Any:
     else:
         people = people.where(col(MemberRow.left_at).is_(None), col(MemberRow.is_bot).is_(False))
     member = people.subquery()
-    counts = [metric.count(member, community).label(metric.name) for metric in metrics]
-    return select(member.c.id, closed.c.ids, *counts).outerjoin(
-        closed, closed.c.member_id == member.c.id
-    )
+    tallies: dict[Any, Any] = {}
+    for metric in metrics:
+        if metric.tally is not None and metric.tally not in tallies:
+            tallies[metric.tally] = metric.tally(community, only).subquery()
+    values = [
+        member.c[m.column] if m.tally is None else tallies[m.tally].c[m.column] for m in metrics
+    ]
+    query = select(member.c.id, closed.c.ids, *values)
+    for tally in tallies.values():
+        query = query.outerjoin(tally, tally.c.member_id == member.c.id)
+    return query.outerjoin(closed, closed.c.member_id == member.c.id)
 
 
 def _chunks(member_ids: Collection[int]) -> list[list[int]]:

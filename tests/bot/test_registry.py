@@ -79,7 +79,7 @@ def test_an_old_name_that_is_taken_is_refused() -> None:
 class Counting:
     """A cog that gives badge rules a metric."""
 
-    metrics = (Metric("kudos_received", "again", lambda member, community: member.c.id),)
+    metrics = (Metric("kudos_received", "again", None, "id"),)
 
 
 def test_metrics_come_from_cogs_then_the_core_and_clash_loudly() -> None:

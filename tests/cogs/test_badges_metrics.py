@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -21,15 +22,12 @@ from tests.conftest import PLACE, START, Driver
 README = Path(__file__).resolve().parents[2] / "README.md"
 
 
-def held_count(member: Any, community: Any) -> Any:
-    """Badges a member holds, correlated on the member row as standings need."""
+def held_tally(community: Any, only: Callable[[Any], Any]) -> Any:
+    """Per member: the badges they hold, grouped as standings join it."""
     return (
-        select(func.count())
-        .where(
-            col(BadgeAwardRow.community_id) == community,
-            col(BadgeAwardRow.member_id) == member.c.id,
-        )
-        .scalar_subquery()
+        select(col(BadgeAwardRow.member_id).label("member_id"), func.count().label("held"))
+        .where(col(BadgeAwardRow.community_id) == community, only(BadgeAwardRow.member_id))
+        .group_by(BadgeAwardRow.member_id)
     )
 
 
@@ -48,7 +46,13 @@ class Collector:
     """A feature of the tests' own that counts the badges a member holds."""
 
     metrics = (
-        Metric("badges_held", "badges the member holds", held_count, ("badge held", "badges held")),
+        Metric(
+            "badges_held",
+            "badges the member holds",
+            held_tally,
+            "held",
+            ("badge held", "badges held"),
+        ),
     )
 
 
