@@ -1,4 +1,4 @@
-"""The registry: every cog's commands, button actions, listeners and jobs, collected once."""
+"""The registry: every cog's commands, actions, listeners, jobs and metrics, collected once."""
 
 from __future__ import annotations
 
@@ -9,7 +9,9 @@ from typing import Any
 
 from bot import timetable
 from bot.commands import MARK, CommandSpec, Level, Marker, Schedule, build_spec
+from bot.metrics import CORE, Metric, known
 from bot.timetable import When
+from config.rules import Known
 
 
 @dataclass(frozen=True)
@@ -55,6 +57,7 @@ class Registry:
         self.actions: dict[str, ActionSpec] = {}
         self.listeners: dict[str, list[Callable[..., Any]]] = {}
         self.jobs: dict[str, JobSpec] = {}
+        self._metrics: dict[str, Metric] = {}  # the cogs' own; the core's come after them
         self._aliases: dict[tuple[str, ...], CommandSpec] | None = None  # built on first use
         # Former names of commands that moved (`was=`): typing one is answered with the new name.
         self.moved: dict[tuple[str, ...], CommandSpec] = {}
@@ -69,6 +72,20 @@ class Registry:
             marker: Marker | None = getattr(method, MARK, None)
             if marker is not None:
                 self._add(cog, method, marker)
+        for metric in getattr(cog, "metrics", ()):
+            if metric.name in self.metrics:
+                raise ValueError(f"badge metric {metric.name!r} is declared twice")
+            self._metrics[metric.name] = metric
+
+    @property
+    def metrics(self) -> dict[str, Metric]:
+        """Every badge metric: the cogs' (in the order they were added), then the core's."""
+        return {**self._metrics, **{metric.name: metric for metric in CORE}}
+
+    @property
+    def known_metrics(self) -> Known:
+        """The metric names badge rules may use, for the rule parser."""
+        return known(self.metrics.values())
 
     def _add(self, cog: object, method: Callable[..., Any], marker: Marker) -> None:
         if marker.kind == "command":

@@ -19,6 +19,7 @@ from bot.scheduler import Job, Scheduler
 from cogs import build_registry
 from config.community import build_config, default_values
 from config.errors import ConfigError
+from config.rules import Known
 from config.settings import Settings
 from storage.db import Database
 
@@ -51,7 +52,9 @@ async def build_runtime(
     settings: Settings, *, clock: Clock | None = None, migrate: bool = True
 ) -> Runtime:
     """Open the database (upgrading its schema) and assemble the bot."""
-    check_defaults()
+    configs = ConfigStore()
+    registry = build_registry(configs)
+    check_defaults(registry.known_metrics)
     clock = clock or SystemClock()
     db = Database(settings.database_url)
     await db.check()
@@ -59,8 +62,6 @@ async def build_runtime(
         await db.upgrade()
     else:
         await db.create_all()
-    configs = ConfigStore()
-    registry = build_registry(configs)
     activity = ActivityBuffer(db, default_role=default_values()["default_role"], configs=configs)
     pacing = Pacing(
         discord_dm_seconds=settings.discord_dm_seconds,
@@ -89,10 +90,10 @@ async def build_runtime(
     return Runtime(settings, db, clock, registry, dispatcher, activity, scheduler)
 
 
-def check_defaults() -> None:
+def check_defaults(metrics: Known) -> None:
     """The shipped (or edited) defaults must make a valid community, badge rules included."""
     try:
-        build_config({})
+        build_config({}, metrics=metrics)
     except ValidationError as error:
         problems = "; ".join(
             f"{'.'.join(str(p) for p in e['loc'])}: {e['msg'].removeprefix('Value error, ')}"

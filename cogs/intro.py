@@ -8,6 +8,7 @@ from typing import Annotated
 from bot import render
 from bot.commands import IncludeLeft, Member, Suggest, action, command, listener
 from bot.context import Context
+from bot.metrics import Metric
 from bot.news import News
 from bot.paging import split_key
 from bot.reply import Button, Field, Form
@@ -32,6 +33,12 @@ INTRODUCE_BUTTON = Button("Introduce yourself", "intro_open", style="primary")
 
 class Intro:
     """Introduce yourself and find people by what they care about."""
+
+    metrics = (
+        Metric(
+            "intros", "intros the member wrote", intros.intros_tally, "count", ("intro", "intros")
+        ),
+    )
 
     async def intro_prefill(self, ctx: Context) -> dict[str, str]:
         """The member's current intro, so the form opens with it."""

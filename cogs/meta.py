@@ -104,7 +104,8 @@ class Meta:
     ) -> None:
         """Change one of this community's settings."""
         try:
-            key, encoded = parse_override(ctx.config, key, value)
+            known = ctx.registry.known_metrics
+            key, encoded = parse_override(ctx.config, key, value, metrics=known)
             stored = json.loads(encoded)
             if key in CHANNEL_KEYS:
                 check_exists(key, stored, await ctx.channel_names())

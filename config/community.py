@@ -26,7 +26,7 @@ from pydantic_core import ErrorDetails
 
 from config.channels import CHANNEL_KEYS, channel_value
 from config.errors import GIVEN, SettingError
-from config.rules import Rule, RuleError, parse_rule
+from config.rules import Known, Rule, RuleError, parse_rule
 from config.values import (
     ValueRuleError,
     clock_time,
@@ -74,11 +74,12 @@ class BadgeInfo(BaseModel):
     advocate: bool = False
 
     @model_validator(mode="after")
-    def _rule_or_manual(self) -> BadgeInfo:
+    def _rule_or_manual(self, info: ValidationInfo) -> BadgeInfo:
         if self.manual == bool(self.rule.strip()):
             raise ValueError("give a badge either a rule or manual = true (not both)")
         if self.rule.strip():
-            parse_rule(self.rule)  # raises with what is wrong and which metrics exist
+            # Raises with what is wrong and which metrics exist, when the caller knows them.
+            parse_rule(self.rule, (info.context or {}).get("metrics"))
         return self
 
     @property
@@ -169,10 +170,10 @@ def canonical_timezone(text: str) -> str | None:
     return _timezones().get(text.strip().lower())
 
 
-def build_config(overrides: dict[str, str]) -> CommunityConfig:
-    """Defaults with a community's stored overrides (dotted key → JSON value) on top."""
+def build_config(overrides: dict[str, str], *, metrics: Known | None = None) -> CommunityConfig:
+    """Defaults with a community's stored overrides on top (rules checked against `metrics`)."""
     try:
-        return _validated(overrides)
+        return _validated(overrides, metrics)
     except (ValidationError, ValueError, TypeError, AttributeError):
         if not overrides:
             raise  # the defaults themselves are wrong: start-up says so
@@ -181,19 +182,19 @@ def build_config(overrides: dict[str, str]) -> CommunityConfig:
     kept: dict[str, str] = {}
     for key, encoded in overrides.items():
         try:
-            _validated({**kept, key: encoded})
+            _validated({**kept, key: encoded}, metrics)
         except (ValidationError, ValueError, TypeError, AttributeError):
             log.warning("ignoring the stored setting %s: it no longer fits the rules", key)
         else:
             kept[key] = encoded
-    return _validated(kept)
+    return _validated(kept, metrics)
 
 
-def _validated(overrides: dict[str, str]) -> CommunityConfig:
+def _validated(overrides: dict[str, str], metrics: Known | None) -> CommunityConfig:
     values = json.loads(json.dumps(default_values()))  # a deep copy, so defaults stay intact
     for key, encoded in overrides.items():
         _assign(values, key.split("."), json.loads(encoded))
-    return CommunityConfig.model_validate(values)
+    return CommunityConfig.model_validate(values, context={"metrics": metrics})
 
 
 @cache
@@ -240,20 +241,22 @@ def admin_reason(key: str, *, new: object = None, verb: str = "change") -> str:
     return f"Only admins can {verb} `{key}`{target}: it decides who moderates."
 
 
-def parse_override(config: CommunityConfig, key: str, raw: str) -> tuple[str, str]:
+def parse_override(
+    config: CommunityConfig, key: str, raw: str, *, metrics: Known | None = None
+) -> tuple[str, str]:
     """Check a `/config set` value; return the key and the JSON to store, or say what's allowed."""
     key = setting_key(config, key)
-    value = _typed(config, key, raw)
+    value = _typed(config, key, raw, metrics)
     values = config.model_dump()
     _assign(values, key.split("."), value)
     try:
-        checked = CommunityConfig.model_validate(values)
+        checked = CommunityConfig.model_validate(values, context={"metrics": metrics})
     except ValidationError as error:
         raise SettingError(_worded(key, error.errors()[0]), raw) from None
     return key, json.dumps(lookup(checked, key))  # stored as validated: "#intros" → "intros"
 
 
-def _typed(config: CommunityConfig, key: str, raw: str) -> Any:
+def _typed(config: CommunityConfig, key: str, raw: str, metrics: Known | None) -> Any:
     """The typed value for a key, read by the rule of its kind."""
     current = lookup(config, key)
     text = printable(raw).strip()
@@ -286,7 +289,7 @@ def _typed(config: CommunityConfig, key: str, raw: str) -> Any:
         return role
     if key.startswith("badges.") and key.endswith(".rule"):
         try:
-            parse_rule(text)
+            parse_rule(text, metrics)
         except RuleError as error:
             quoted = "" if error.given is None else f", not “{GIVEN}”"
             raise SettingError(f"`{key}`: {error.problem}{quoted}.", error.given) from None

@@ -10,19 +10,6 @@ from functools import lru_cache
 
 from config.values import ValueRuleError, whole_number
 
-# Every metric a rule may name; `role` compares text, the others whole numbers.
-NUMERIC_METRICS = (
-    "intros",
-    "kudos_received",
-    "kudos_given",
-    "distinct_givers",
-    "distinct_receivers",
-    "spotlights",
-    "active_days",
-    "days_since_join",
-)
-TEXT_METRICS = ("role",)
-METRICS = NUMERIC_METRICS + TEXT_METRICS
 _OPERATORS: dict[str, Callable[[object, object], bool]] = {
     ">=": operator.ge,
     "<=": operator.le,
@@ -40,6 +27,19 @@ _CLAUSE = re.compile(
 THRESHOLD_LOW, THRESHOLD_HIGH = 0, 1_000_000
 
 Metrics = Mapping[str, int | str]
+
+
+@dataclass(frozen=True)
+class Known:
+    """The metrics rules may name (the features register them): numbers, and text ones."""
+
+    numbers: tuple[str, ...]
+    texts: tuple[str, ...] = ()
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Every name, numbers first."""
+        return self.numbers + self.texts
 
 
 class RuleError(ValueError):
@@ -90,15 +90,15 @@ class Rule:
 
 
 @lru_cache(maxsize=512)  # bounded: rules typed in chat are parsed too, not only stored ones
-def parse_rule(text: str) -> Rule:
-    """Parse a rule, or raise RuleError saying what is wrong and what is allowed."""
+def parse_rule(text: str, metrics: Known | None = None) -> Rule:
+    """Parse a rule, or raise RuleError saying what is wrong (None: check no metric names)."""
     parts = re.split(r"\s+and\s+", text.strip())
     if not text.strip():
         raise RuleError("a rule can't be empty")
-    return Rule(text.strip(), tuple(_clause(part) for part in parts))
+    return Rule(text.strip(), tuple(_clause(part, metrics) for part in parts))
 
 
-def _clause(part: str) -> Clause:
+def _clause(part: str, known: Known | None) -> Clause:
     match = _CLAUSE.match(part)
     if match is None:
         raise RuleError(
@@ -106,13 +106,15 @@ def _clause(part: str) -> Clause:
             part.strip(),
         )
     metric, op = match["metric"], match["op"]
-    if metric not in METRICS:
-        raise RuleError(f"unknown metric; the metrics are: {', '.join(METRICS)}", metric)
+    if known is not None and metric not in known.names:
+        raise RuleError(f"unknown metric; the metrics are: {', '.join(known.names)}", metric)
+    texts = known.texts if known is not None else ()
     if match["number"] is not None:
-        if metric in TEXT_METRICS:
+        if metric in texts:
             raise RuleError(f'`{metric}` compares with text in quotes, like {metric} == "leader"')
         return Clause(metric, op, _threshold(match["number"]))
-    if metric not in TEXT_METRICS or op not in ("==", "!="):
+    # Unchecked (no metrics given), a quoted value is taken as a text metric's.
+    if (known is not None and metric not in texts) or op not in ("==", "!="):
         raise RuleError(f"`{metric}` compares with a whole number, like {metric} >= 3")
     return Clause(metric, op, match["dq"] if match["dq"] is not None else match["sq"])
 

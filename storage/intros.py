@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import delete, func, update
 from sqlalchemy.orm import aliased
@@ -201,3 +202,12 @@ async def newcomers_since(
     for other, name, tag in found:
         shared.setdefault(other, (name, []))[1].append(tag)
     return Newcomers(count, list(shared.values())[:limit])
+
+
+def intros_tally(community: Any, only: Callable[[Any], Any]) -> Any:
+    """Per member: the intros they wrote (every version counts), for the badge metric."""
+    return (
+        select(col(IntroRow.member_id).label("member_id"), func.count().label("count"))
+        .where(col(IntroRow.community_id) == community, only(IntroRow.member_id))
+        .group_by(IntroRow.member_id)
+    )

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, Literal
 
-from sqlalchemy import case, func, insert, or_
+from sqlalchemy import case, distinct, func, insert, or_
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -290,3 +290,30 @@ async def received_since(
         .limit(limit)
     )
     return count, givers, list(found.all())
+
+
+def received_tally(community: Any, only: Callable[[Any], Any]) -> Any:
+    """Per receiver: kudos, distinct givers and spotlights, for the badge metrics."""
+    return (
+        select(
+            col(KudosRow.receiver_id).label("member_id"),
+            func.count().label("count"),
+            func.count(distinct(KudosRow.giver_id)).label("people"),
+            func.sum(case((col(KudosRow.spotlight), 1), else_=0)).label("spotlights"),
+        )
+        .where(col(KudosRow.community_id) == community, only(KudosRow.receiver_id))
+        .group_by(KudosRow.receiver_id)
+    )
+
+
+def given_tally(community: Any, only: Callable[[Any], Any]) -> Any:
+    """Per giver: kudos and distinct receivers, for the badge metrics."""
+    return (
+        select(
+            col(KudosRow.giver_id).label("member_id"),
+            func.count().label("count"),
+            func.count(distinct(KudosRow.receiver_id)).label("people"),
+        )
+        .where(col(KudosRow.community_id) == community, only(KudosRow.giver_id))
+        .group_by(KudosRow.giver_id)
+    )

@@ -13,7 +13,7 @@ from bot.errors import UserError
 from bot.news import News
 from bot.paging import Page, split_key
 from cogs.badges import words
-from cogs.badges.catalogue import award_earned, known_badge, title, upcoming
+from cogs.badges.catalogue import award_earned, known_badge, standings, title, upcoming
 from cogs.common import (
     fetch_list,
     in_words,
@@ -45,9 +45,7 @@ class Badges:
         people = {member_id: m for member_id, m in ctx.progress.items() if not m.is_bot}
         if not people:
             return
-        found = await badges.standings(
-            ctx.session, community_id=ctx.community.id, member_ids=people, now=ctx.now()
-        )
+        found = await standings(ctx, people)
         for member_id, badge in await award_earned(ctx, found):
             info = ctx.config.badges[badge]
             ctx.post(ctx.config.badge_channel or None, words.earned_line(people[member_id], info))
@@ -65,10 +63,7 @@ class Badges:
 
     async def recheck(self, ctx: Context) -> int:
         """Award, in one community, what the rules now grant (a new rule is backfilled)."""
-        found = await badges.standings(
-            ctx.session, community_id=ctx.community.id, member_ids=None, now=ctx.now()
-        )
-        new = await award_earned(ctx, found)
+        new = await award_earned(ctx, await standings(ctx, None))
         if not new:
             return 0
         rows = await badges.rows_of(
@@ -144,7 +139,7 @@ class Badges:
             lines.append(
                 f"- {words.badge_title(info)} (`{badge}`): "
                 f"{render.trusted(info.description.rstrip('.'))}. "
-                f"How: {words.rule_words(info.parsed)}. Held by {holders}."
+                f"How: {words.rule_words(info.parsed, ctx.registry.metrics)}. Held by {holders}."
             )
         reply_page(ctx, shown, lines, action="badges_list")
 

@@ -2,22 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from bot import render
 from bot.commands import Member
+from bot.metrics import Metric
 from config.community import BadgeInfo
 from config.rules import Metrics, Rule
 
-# Each metric as counted: the singular (after 1) and the plural.
-METRIC_WORDS = {
-    "intros": ("intro", "intros"),
-    "kudos_received": ("kudos received", "kudos received"),
-    "kudos_given": ("kudos given", "kudos given"),
-    "distinct_givers": ("distinct giver", "distinct givers"),
-    "distinct_receivers": ("distinct person thanked", "distinct people thanked"),
-    "spotlights": ("spotlight", "spotlights"),
-    "active_days": ("active day", "active days"),
-    "days_since_join": ("day since joining", "days since joining"),
-}
 _OP_WORDS = {
     ">=": "at least",
     ">": "more than",
@@ -30,7 +22,7 @@ _OP_WORDS = {
 SUMMARY_BUDGET = 1800
 
 
-def rule_words(rule: Rule | None) -> str:
+def rule_words(rule: Rule | None, metrics: Mapping[str, Metric]) -> str:
     """How a badge is earned, in words: "at least 10 kudos received and …"."""
     if rule is None:
         return "granted by moderators"
@@ -40,14 +32,15 @@ def rule_words(rule: Rule | None) -> str:
             verb = "is" if clause.op == "==" else "is not"
             parts.append(f"{clause.metric} {verb} {render.trusted(clause.value)}")
         else:
-            words = counted(clause.metric, clause.value)
+            words = counted(clause.metric, clause.value, metrics)
             parts.append(f"{_OP_WORDS[clause.op]} {clause.value} {words}")
     return " and ".join(parts)
 
 
-def counted(metric: str, number: int) -> str:
-    """A metric's words after a number: "1 intro", "3 intros"."""
-    singular, plural = METRIC_WORDS[metric]
+def counted(metric: str, number: int, metrics: Mapping[str, Metric]) -> str:
+    """A metric's words after a number: "1 intro", "3 intros" (its name if it has none)."""
+    found = metrics.get(metric)
+    singular, plural = found.words if found and all(found.words) else (metric, metric)
     return singular if number == 1 else plural
 
 
@@ -72,13 +65,13 @@ def earned_line(member: Member, info: BadgeInfo) -> str:
     )
 
 
-def progress_line(rule: Rule, values: Metrics) -> str:
+def progress_line(rule: Rule, values: Metrics, metrics: Mapping[str, Metric]) -> str:
     """Where a member stands on each counted clause: "7/10 kudos received, 3/5 …"."""
     steps = rule.progress(values)
     if not steps:
-        return rule_words(rule)
+        return rule_words(rule, metrics)
     return ", ".join(
-        f"{min(have, need)}/{need} {counted(metric, need)}" for metric, have, need in steps
+        f"{min(have, need)}/{need} {counted(metric, need, metrics)}" for metric, have, need in steps
     )
 
 

@@ -9,6 +9,7 @@ from bot.binding import as_member
 from bot.commands import IncludeLeft, Length, Level, Member, action, command, listener
 from bot.context import Context
 from bot.errors import UserError
+from bot.metrics import Metric
 from bot.news import News
 from bot.paging import split_key
 from bot.reply import Button
@@ -34,6 +35,44 @@ Ranking = Literal["received", "given"]
 
 class Kudos:
     """Thank the people who helped you; see who gives and receives the most thanks."""
+
+    metrics = (
+        Metric(
+            "kudos_received",
+            "kudos the member received",
+            kudos.received_tally,
+            "count",
+            ("kudos received", "kudos received"),
+        ),
+        Metric(
+            "kudos_given",
+            "kudos the member gave",
+            kudos.given_tally,
+            "count",
+            ("kudos given", "kudos given"),
+        ),
+        Metric(
+            "distinct_givers",
+            "different members who thanked them",
+            kudos.received_tally,
+            "people",
+            ("distinct giver", "distinct givers"),
+        ),
+        Metric(
+            "distinct_receivers",
+            "different members they thanked",
+            kudos.given_tally,
+            "people",
+            ("distinct person thanked", "distinct people thanked"),
+        ),
+        Metric(
+            "spotlights",
+            "kudos of theirs a moderator spotlighted",
+            kudos.received_tally,
+            "spotlights",
+            ("spotlight", "spotlights"),
+        ),
+    )
 
     @command("kudos", cooldown=(10, 60.0), root_name="give")
     async def kudos(

@@ -11,6 +11,7 @@ import pytest
 
 from bot.commands import Level, command
 from bot.configstore import ConfigStore
+from bot.metrics import Metric
 from bot.registry import Registry
 from cogs import build_registry
 
@@ -73,3 +74,18 @@ def test_an_old_name_that_is_taken_is_refused() -> None:
         Registry([Things(), Clash()])
     with pytest.raises(ValueError, match="its old name /thing list is taken"):
         Registry([Clash(), Things()])
+
+
+class Counting:
+    """A cog that gives badge rules a metric."""
+
+    metrics = (Metric("kudos_received", "again", None, "id"),)
+
+
+def test_metrics_come_from_cogs_then_the_core_and_clash_loudly() -> None:
+    registry = build_registry(ConfigStore())
+    names = list(registry.metrics)
+    assert names[:2] == ["intros", "kudos_received"] and names[-1] == "role"
+    assert registry.known_metrics.texts == ("role",)
+    with pytest.raises(ValueError, match="badge metric 'kudos_received' is declared twice"):
+        registry.add_cog(Counting())

@@ -6,10 +6,14 @@ import copy
 
 import pytest
 
+from bot.configstore import ConfigStore
 from bot.runtime import check_defaults
+from cogs import build_registry
 from config import community
 from config.errors import ConfigError, SettingError
-from config.rules import RuleError, parse_rule
+from config.rules import Known, RuleError, parse_rule
+
+SHIPPED = build_registry(ConfigStore()).known_metrics  # the metrics copbot's features register
 
 METRICS = {
     "intros": 1,
@@ -54,7 +58,7 @@ def test_progress_toward_each_threshold() -> None:
 )
 def test_bad_rules_say_what_is_wrong(text: str, message: str) -> None:
     with pytest.raises(ValueError, match=message):
-        parse_rule(text)
+        parse_rule(text, SHIPPED)
 
 
 def test_a_bad_rule_in_the_defaults_stops_start_up_naming_the_badge(
@@ -64,7 +68,7 @@ def test_a_bad_rule_in_the_defaults_stops_start_up_naming_the_badge(
     broken["badges"]["appreciated"]["rule"] = "karma >= 10"
     monkeypatch.setattr(community, "default_values", lambda: broken)
     with pytest.raises(ConfigError, match=r"badges\.appreciated.*unknown metric.*“karma”"):
-        check_defaults()
+        check_defaults(SHIPPED)
 
 
 def test_a_badge_needs_a_rule_or_manual(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -72,15 +76,17 @@ def test_a_badge_needs_a_rule_or_manual(monkeypatch: pytest.MonkeyPatch) -> None
     broken["badges"]["advocate"]["rule"] = "intros >= 1"  # and manual = true
     monkeypatch.setattr(community, "default_values", lambda: broken)
     with pytest.raises(ConfigError, match="either a rule or manual"):
-        check_defaults()
+        check_defaults(SHIPPED)
 
 
 def test_a_community_can_change_a_rule_but_not_break_it() -> None:
     config = community.build_config({})
-    key, value = community.parse_override(config, "badges.hello.rule", "intros >= 2")
+    key, value = community.parse_override(
+        config, "badges.hello.rule", "intros >= 2", metrics=SHIPPED
+    )
     assert community.build_config({key: value}).badges["hello"].parsed.holds(METRICS) is False
     with pytest.raises(SettingError, match="unknown metric"):
-        community.parse_override(config, "badges.hello.rule", "karma >= 1")
+        community.parse_override(config, "badges.hello.rule", "karma >= 1", metrics=SHIPPED)
     with pytest.raises(SettingError, match="is a comparison like") as caught:
         community.parse_override(config, "badges.hello.rule", "@everyone >= 1")
     assert "@everyone" not in caught.value.message and caught.value.given == "@everyone >= 1"
@@ -90,5 +96,20 @@ def test_a_community_can_change_a_rule_but_not_break_it() -> None:
 
 def test_rule_errors_keep_what_was_typed_apart_from_the_problem() -> None:
     with pytest.raises(RuleError) as caught:
-        parse_rule("intros >= 1 and karma >= 2")
+        parse_rule("intros >= 1 and karma >= 2", SHIPPED)
     assert caught.value.given == "karma" and "karma" not in caught.value.problem
+
+
+def test_the_metrics_a_rule_may_name_are_the_ones_passed_in(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    extended = Known(numbers=(*SHIPPED.numbers, "needs_met"), texts=SHIPPED.texts)
+    assert parse_rule("needs_met >= 3", extended).holds({"needs_met": 4})
+    with pytest.raises(RuleError, match=r"the metrics are: intros, .*, role, not “needs_met”"):
+        parse_rule("needs_met >= 3", SHIPPED)
+    changed = copy.deepcopy(community.default_values())
+    changed["badges"]["appreciated"]["rule"] = "needs_met >= 3"
+    monkeypatch.setattr(community, "default_values", lambda: changed)
+    check_defaults(extended)  # a registered metric starts
+    with pytest.raises(ConfigError, match=r"badges\.appreciated.*unknown metric.*“needs_met”"):
+        check_defaults(SHIPPED)

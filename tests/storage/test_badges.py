@@ -12,6 +12,8 @@ from typing import Any
 import pytest
 from sqlmodel import func, select
 
+from bot.configstore import ConfigStore
+from cogs import build_registry
 from storage import badges
 from storage.db import Database
 from storage.models import (
@@ -24,6 +26,9 @@ from storage.models import (
     MemberRow,
 )
 from tests.conftest import START
+
+# Every metric copbot's features register, as the badges cog passes them.
+SHIPPED = tuple(build_registry(ConfigStore()).metrics.values())
 
 
 @dataclass
@@ -119,6 +124,7 @@ async def test_every_metric_is_computed_per_member(place: Place) -> None:
             community_id=place.community_id,
             member_ids=[place.ids["ana"], place.ids["bob"], 999],
             now=START,
+            metrics=SHIPPED,
         )
     assert found[place.ids["ana"]] == {
         "intros": 2,
@@ -145,10 +151,14 @@ async def test_all_members_variant_agrees_and_skips_leavers_and_bots(
     monkeypatch.setattr(badges, "CHUNK", 1)  # every id in its own IN list
     async with place.db.session() as session:
         everyone = await badges.metrics(
-            session, community_id=place.community_id, member_ids=None, now=START
+            session, community_id=place.community_id, member_ids=None, now=START, metrics=SHIPPED
         )
         chunked = await badges.metrics(
-            session, community_id=place.community_id, member_ids=place.ids.values(), now=START
+            session,
+            community_id=place.community_id,
+            member_ids=place.ids.values(),
+            now=START,
+            metrics=SHIPPED,
         )
     assert set(everyone) == {place.ids["ana"], place.ids["bob"]}
     assert everyone[place.ids["ana"]] == chunked[place.ids["ana"]]
@@ -177,7 +187,7 @@ async def test_award_once_then_revoke_and_grant_with_records(place: Place) -> No
         held = await badges.awards_of(session, **where)
         events = await badges.events_of(session, **where)
         found = await badges.standings(
-            session, community_id=place.community_id, member_ids=None, now=START
+            session, community_id=place.community_id, member_ids=None, now=START, metrics=SHIPPED
         )
     assert [(row.badge, row.granted_by, row.reason) for row in held] == [("mentor", bob, "helps")]
     assert [(e.action, e.badge, e.by_id, e.reason) for e in events] == [
