@@ -11,6 +11,7 @@ from bot.binding import as_member
 from bot.commands import Member, Range, Suggest, action, command, job, listener
 from bot.context import Context
 from bot.errors import UserError
+from bot.metrics import Metric
 from bot.paging import split_key
 from bot.reply import Button
 from cogs.common import in_words, page_of, plural, reply_page
@@ -34,6 +35,23 @@ BoardTag = Annotated[str | None, "Only those with this tag", Suggest("tag_names"
 
 class Needs:
     """Say what you're looking for and what you can give; meet the members who fit."""
+
+    metrics = (
+        Metric(
+            "needs_met",
+            "the member's needs that were met",
+            needs.met_tally,
+            "count",
+            ("need met", "needs met"),
+        ),
+        Metric(
+            "needs_helped",
+            "others' needs met with the member's help",
+            needs.helped_tally,
+            "count",
+            ("need helped with", "needs helped with"),
+        ),
+    )
 
     @command("need add", form=records.form(needs.NEED), private=True)
     async def need_add(self, ctx: Context, *, what: What, tags: Tags) -> None:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func
 from sqlalchemy.orm import aliased
@@ -178,3 +179,32 @@ async def new_offers_for(
     rows = found.all()
     names = list(dict.fromkeys(name for _, name in rows))
     return len(rows), names[:limit]
+
+
+def met_tally(community: Any, only: Callable[[Any], Any]) -> Any:
+    """Per member: their needs that were met, for the badge metric."""
+    return (
+        select(col(NeedRow.member_id).label("member_id"), func.count().label("count"))
+        .where(
+            col(NeedRow.community_id) == community,
+            NeedRow.kind == NEED,
+            NeedRow.status == MET,
+            only(NeedRow.member_id),
+        )
+        .group_by(NeedRow.member_id)
+    )
+
+
+def helped_tally(community: Any, only: Callable[[Any], Any]) -> Any:
+    """Per member: others' needs met with their help, for the badge metric."""
+    return (
+        select(col(NeedRow.helper_id).label("member_id"), func.count().label("count"))
+        .where(
+            col(NeedRow.community_id) == community,
+            NeedRow.kind == NEED,
+            NeedRow.status == MET,
+            col(NeedRow.helper_id).is_not(None),
+            only(NeedRow.helper_id),
+        )
+        .group_by(NeedRow.helper_id)
+    )

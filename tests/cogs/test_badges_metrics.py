@@ -76,8 +76,8 @@ async def test_an_unknown_metric_is_refused_naming_every_known_one(
     await people.run("mod", "/config set badges.hello.rule karma >= 2", MOD)
     assert render.to_plain(people.transport.last()) == (
         "`badges.hello.rule`: unknown metric; the metrics are: intros, kudos_received, "
-        "kudos_given, distinct_givers, distinct_receivers, spotlights, badges_held, "
-        "active_days, days_since_join, role, not “karma”."
+        "kudos_given, distinct_givers, distinct_receivers, spotlights, needs_met, needs_helped, "
+        "badges_held, active_days, days_since_join, role, not “karma”."
     )
 
 

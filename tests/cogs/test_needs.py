@@ -5,15 +5,16 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from sqlmodel import select
+from sqlmodel import col, select
 
 from bot import news
 from bot.binding import as_member
 from bot.clock import ManualClock
+from bot.commands import Level
 from bot.context import Context
 from bot.dispatch import Actor
 from bot.runtime import Runtime
-from storage.models import MemberRow
+from storage.models import BadgeAwardRow, MemberRow
 from tests.conftest import PLACE, Driver
 
 GRANT = '/need add what="help writing a grant for open labs" tags="grants, funding"'
@@ -175,3 +176,26 @@ async def test_home_and_whats_new(people: Driver, runtime: Runtime, clock: Manua
     assert [line for line in found if line.startswith("🤝")] == [
         "🤝 1 new offer fit your needs, from **cy**: see /offers"
     ]
+
+
+async def test_needs_met_and_helped_are_badge_metrics(people: Driver, runtime: Runtime) -> None:
+    runtime.dispatcher.transports[PLACE.platform] = lambda place: people.transport
+    mod = Level.MODERATOR
+    await people.run("mod", "/config set badges.regular.rule needs_helped >= 1", mod)
+    await people.run("mod", "/config set badges.stalwart.rule needs_met >= 1", mod)
+    await people.run("ana", '/need add what="help writing a grant" tags="grants"')
+    await people.run("ana", "/need done 1 @ben")
+    await runtime.scheduler.run_now("badge_recheck")
+    async with runtime.db.session() as session:
+        held = {
+            (name, badge)
+            for name, badge in (
+                await session.exec(
+                    select(MemberRow.name, BadgeAwardRow.badge).join(
+                        BadgeAwardRow, col(BadgeAwardRow.member_id) == MemberRow.id
+                    )
+                )
+            ).all()
+        }
+    assert ("ben", "regular") in held and ("ana", "stalwart") in held
+    assert ("ana", "regular") not in held and ("ben", "stalwart") not in held
