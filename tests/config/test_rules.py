@@ -103,13 +103,13 @@ def test_rule_errors_keep_what_was_typed_apart_from_the_problem() -> None:
 def test_the_metrics_a_rule_may_name_are_the_ones_passed_in(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    extended = Known(numbers=(*SHIPPED.numbers, "needs_met"), texts=SHIPPED.texts)
-    assert parse_rule("needs_met >= 3", extended).holds({"needs_met": 4})
-    with pytest.raises(RuleError, match=r"the metrics are: intros, .*, role, not “needs_met”"):
-        parse_rule("needs_met >= 3", SHIPPED)
+    extended = Known(numbers=(*SHIPPED.numbers, "talks_given"), texts=SHIPPED.texts)
+    assert parse_rule("talks_given >= 3", extended).holds({"talks_given": 4})
+    with pytest.raises(RuleError, match=r"the metrics are: intros, .*, role, not “talks_given”"):
+        parse_rule("talks_given >= 3", SHIPPED)
     changed = copy.deepcopy(community.default_values())
-    changed["badges"]["appreciated"]["rule"] = "needs_met >= 3"
+    changed["badges"]["appreciated"]["rule"] = "talks_given >= 3"
     monkeypatch.setattr(community, "default_values", lambda: changed)
     check_defaults(extended)  # a registered metric starts
-    with pytest.raises(ConfigError, match=r"badges\.appreciated.*unknown metric.*“needs_met”"):
+    with pytest.raises(ConfigError, match=r"badges\.appreciated.*unknown metric.*“talks_given”"):
         check_defaults(SHIPPED)
