@@ -133,6 +133,8 @@ async def test_every_metric_is_computed_per_member(place: Place) -> None:
         "distinct_givers": 2,
         "distinct_receivers": 2,
         "spotlights": 1,
+        "needs_met": 0,
+        "needs_helped": 0,
         "active_days": 12,
         "days_since_join": 40,
         "role": "member",
