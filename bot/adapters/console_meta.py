@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from bot import render
 from bot.clock import EARLIEST, LATEST, ClockRangeError
 from config.values import ValueRuleError, whole_number
+from storage import jobruns
 
 if TYPE_CHECKING:
     from bot.adapters.console import Console
@@ -37,7 +38,11 @@ HELP_ROWS: tuple[tuple[str, str], ...] = (
         "move the playground's clock, between the years 2000 and 9000 (alone: tell the time); "
         "moving forward runs, in time order, the jobs that fall due on the way",
     ),
-    ("`:jobs`", "the scheduled jobs and when each runs next, in the community's time zone"),
+    (
+        "`:jobs`",
+        "the scheduled jobs, when each runs next and last did its work, "
+        "in the community's time zone",
+    ),
     (
         "`:run` / `:run JOB`",
         "list the scheduled jobs / run one now, outside its schedule",
@@ -216,11 +221,19 @@ class MetaCommands:
         lines = [f"  {job.name}: {job.help} ({job.when})" for job in scheduler.jobs.values()]
         coming = await scheduler.local.upcoming(now) if scheduler.local else []
         for due in coming:
-            local = due.at.astimezone(ZoneInfo(due.config.timezone))
-            lines.append(
+            zone = ZoneInfo(due.config.timezone)
+            local = due.at.astimezone(zone)
+            line = (
                 f"  {due.spec.name}: {due.spec.help} (next {local:%a %Y-%m-%d %H:%M} "
                 f"{due.config.timezone})"
             )
+            async with self.console.runtime.db.session() as session:
+                done = await jobruns.latest(
+                    session, community_id=due.community.id or 0, job=due.spec.name
+                )
+            if done is not None:  # the job-run record says when its last period was done
+                line += f", last done {done.started_at.astimezone(zone):%a %Y-%m-%d %H:%M}"
+            lines.append(line)
         self._note("Jobs:\n" + "\n".join(lines))
 
     async def _home(self, arg: str) -> None:

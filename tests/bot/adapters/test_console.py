@@ -183,3 +183,5 @@ def test_the_clock_runs_the_daily_badge_recheck_at_03_15(db: Path) -> None:
     assert at_03_14 < summary < at_03_15  # posted on the way to 03:15, once
     assert out.count("new badge") == 1
     assert "(next Fri 2026-12-04 03:15 UTC)" in second
+    assert "last done" not in first  # nothing done yet
+    assert "(next Fri 2026-12-04 03:15 UTC), last done Thu 2026-12-03 03:15" in second
