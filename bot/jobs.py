@@ -20,6 +20,7 @@ from storage import jobruns
 from storage.models import CommunityRow
 
 log = logging.getLogger(__name__)
+BY_HAND = "now "  # the period of a run asked for outside the schedule begins so
 
 
 class Jobs:
@@ -58,6 +59,11 @@ class JobRun:
     due_at: datetime
     dispatcher: Dispatcher
     failed: bool = False  # a chunk of the work rolled back: the period is not done
+
+    @property
+    def by_hand(self) -> bool:
+        """Whether someone asked for this run outside its schedule (the console's `:run`)."""
+        return self.period.startswith(BY_HAND)
 
     @property
     def place(self) -> Place:
@@ -149,7 +155,7 @@ class LocalJobs:
         now = self.dispatcher.clock.now()
         total = 0
         for row, config, zone in await self._communities():
-            period = "now " + timetable.period(now, zone)
+            period = BY_HAND + timetable.period(now, zone)
             ok, result = await self.run(Due(now, self.specs[name], row, config, period))
             total += result if isinstance(result, int) else int(ok)
         return total

@@ -9,6 +9,7 @@ from bot.registry import Registry
 from cogs.badges import Badges
 from cogs.intro import Intro
 from cogs.kudos import Kudos
+from cogs.matching import Matching
 from cogs.meta import Meta
 from cogs.needs import Needs
 from cogs.polls import Polls
@@ -35,6 +36,7 @@ def build_registry(configs: ConfigStore) -> Registry:
         Badges(),
         Polls(),
         Needs(),
+        Matching(),
         Preferences(),
         WelcomeBack(),
         Meta(registry, configs, copbot_version()),

@@ -47,8 +47,9 @@ _TIMEZONE_HINT = "an IANA time zone such as UTC, Europe/Paris or America/Chicago
 # A typed key made only of these is shown as code; anything else is quoted back neutralised.
 _PLAIN_KEY = re.compile(r"[a-z0-9_.\-]{1,60}")
 Item = Annotated[str, Field(min_length=1, max_length=200)]
-TIME_KEYS = frozenset({"poll_time", "lapse_time"})  # 24-hour times of day, in `timezone`
-DAY_KEYS = frozenset({"poll_day"})
+# 24-hour times of day, in `timezone`, and days of the week.
+TIME_KEYS = frozenset({"poll_time", "lapse_time", "match_time"})
+DAY_KEYS = frozenset({"poll_day", "match_day"})
 
 
 class RoleInfo(BaseModel):
@@ -119,6 +120,12 @@ class CommunityConfig(BaseModel):
     lapse_factor: int = Field(3, ge=1, le=20)
     lapse_time: str = "10:00"
     need_checkin_days: int = Field(30, ge=7, le=365)
+    match_every_weeks: int = Field(2, ge=1, le=8)
+    match_day: str = "mon"
+    match_time: str = "10:00"
+    match_recency_weeks: int = Field(12, ge=1, le=52)
+    match_followup_days: int = Field(5, ge=1, le=13)
+    match_default_in: bool = False
     roles: dict[str, RoleInfo]
     badges: dict[str, BadgeInfo] = Field(default_factory=dict)
 

@@ -15,6 +15,13 @@ from storage.models.core import (
     when_column,
 )
 from storage.models.delivery import JobRunRow, OutboxRow
+from storage.models.matching import (
+    MatchAvoidRow,
+    MatchGroupRow,
+    MatchMemberRow,
+    MatchRoundRow,
+    MatchSeatRow,
+)
 from storage.models.needs import NeedIntroRow, NeedRow, NeedTagRow
 from storage.models.polls import (
     PollAnswerRow,
@@ -37,6 +44,11 @@ __all__ = [
     "KudosRow",
     "KudosTallyRow",
     "LapseRow",
+    "MatchAvoidRow",
+    "MatchGroupRow",
+    "MatchMemberRow",
+    "MatchRoundRow",
+    "MatchSeatRow",
     "MemberRow",
     "NeedIntroRow",
     "NeedRow",

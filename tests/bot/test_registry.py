@@ -17,6 +17,11 @@ from cogs import build_registry
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 WHO = {Level.MEMBER: "everyone", Level.MODERATOR: "moderators", Level.ADMIN: "admins"}
+# Top-level commands that mix levels on purpose, and why. Discord lists them to members, and a
+# member who tries the moderators' part is refused politely.
+MIXED_ON_PURPOSE = {
+    "match": "/match stats (moderators) sits beside the members' /match join, as issue 10 names it",
+}
 
 
 class Things:
@@ -37,7 +42,9 @@ def test_no_top_level_command_mixes_members_with_moderators() -> None:
     levels: dict[str, set[bool]] = defaultdict(set)
     for path, spec in build_registry(ConfigStore()).commands.items():
         levels[path[0]].add(spec.level > Level.MEMBER)
-    mixed = sorted(name for name, kinds in levels.items() if len(kinds) > 1)
+    mixed = sorted(
+        name for name, kinds in levels.items() if len(kinds) > 1 and name not in MIXED_ON_PURPOSE
+    )
     assert mixed == [], f"split these into a member and a moderator command: {mixed}"
 
 

@@ -164,6 +164,21 @@ async def _seed(connection) -> None:  # type: ignore[no-untyped-def]
             "VALUES (1, 2, 1, :when)",
         ):
             await connection.execute(text(statement), {"when": when})
+    if "match_round" in present:  # 0007 and later
+        for statement in (
+            "INSERT INTO match_member (member_id, community_id, status, changed_at) "
+            "VALUES (1, 1, 'in', :when)",
+            "INSERT INTO match_avoid (member_id, avoided_id, community_id, created_at) "
+            "VALUES (1, 2, 1, :when)",
+            "INSERT INTO match_round (id, community_id, number, period, started_at, "
+            "follow_up_at, pool, unpaired) VALUES (1, 1, 1, '2026-11-02T10:00', :when, :when, "
+            "2, 0)",
+            "INSERT INTO match_group (id, round_id, community_id, score, why, needs_met) "
+            "VALUES (1, 1, 1, 1, '[]', 0)",
+            "INSERT INTO match_seat (group_id, member_id, answer, followed_up) "
+            "VALUES (1, 1, 'met', 0)",
+        ):
+            await connection.execute(text(statement), {"when": when})
 
 
 async def _counts(connection) -> dict[str, int]:  # type: ignore[no-untyped-def]
