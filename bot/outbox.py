@@ -7,6 +7,7 @@ import json
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -56,7 +57,7 @@ class Queued:
     unsolicited: bool = False
 
 
-def away_reason(member: MemberRow, now: datetime) -> str | None:
+def away_reason(member: MemberRow | Any, now: datetime) -> str | None:
     """Why an unsolicited DM must not reach this member now, or None: the one such check."""
     if member.left_at is not None:
         return "they left the community"
@@ -79,46 +80,53 @@ async def store(
 ) -> list[tuple[OutboxRow, Queued]]:
     """Write queued messages into the outbox in the caller's transaction; the rows to send."""
     dm_ids = [e.item.member.id for e in entries if isinstance(e.item, ToMember) and e.unsolicited]
-    people = await outbox.members_of(session, ids=dm_ids)
-    rows = [_row(entry, community_id, here, now, people) for entry in entries]
-    kept = {id(row) for row in await outbox.queue(session, rows=rows)}
+    people = await outbox.standings_of(session, ids=dm_ids)
+    values = [_values(entry, community_id, here, now, people) for entry in entries]
+    rows = await outbox.queue_values(session, rows=values)
     return [
         (row, entry)
         for row, entry in zip(rows, entries, strict=True)
-        if id(row) in kept and row.status == outbox.PENDING
+        if row is not None and row.status == outbox.PENDING
     ]
 
 
-def _row(
-    entry: Queued, community_id: int, here: str | None, now: datetime, people: dict[int, MemberRow]
-) -> OutboxRow:
+def _values(
+    entry: Queued, community_id: int, here: str | None, now: datetime, people: dict[int, Any]
+) -> dict[str, Any]:
     item = entry.item
-    row = OutboxRow(
-        community_id=community_id,
-        key=entry.key,
-        handle=entry.handle.id,
-        kind="post",
-        here=here,
-        unsolicited=entry.unsolicited,
-        body="",
-        not_before=now,
-        created_at=now,
-    )
+    row: dict[str, Any] = {
+        "community_id": community_id,
+        "key": entry.key,
+        "handle": entry.handle.id,
+        "kind": "post",
+        "channel": None,
+        "here": here,
+        "member_id": None,
+        "fallback_channel": None,
+        "unsolicited": entry.unsolicited,
+        "target": None,
+        "status": outbox.PENDING,
+        "attempts": 0,
+        "not_before": now,
+        "outcome": "",
+        "created_at": now,
+        "sent_at": None,
+    }
     reply = item.reply
     if isinstance(item, ToChannel):
-        row.channel = item.channel
+        row["channel"] = item.channel
     elif isinstance(item, ToMember):
-        row.kind, row.member_id, row.fallback_channel = "dm", item.member.id, item.fallback_channel
+        row.update(kind="dm", member_id=item.member.id, fallback_channel=item.fallback_channel)
         if entry.unsolicited:
             reply = Reply(reply.text, reply.buttons + WAY_OUT, image=reply.image)
             person = people.get(item.member.id)
             reason = away_reason(person, now) if person else "they are not a member"
             if reason:
-                row.status, row.outcome, row.sent_at = outbox.SKIPPED, reason, now
+                row.update(status=outbox.SKIPPED, outcome=reason, sent_at=now)
     else:
-        row.kind, row.target = "edit", item.target.id
-    row.body = dump(reply)
-    row.image = reply.image.png if reply.image else None
+        row.update(kind="edit", target=item.target.id)
+    row["body"] = dump(reply)
+    row["image"] = reply.image.png if reply.image else None
     return row
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import heapq
 import random
 from collections import defaultdict
+from operator import itemgetter
 
 from bot.matching.pool import EPSILON, Pool
 from bot.matching.scoring import INTEREST, NEED_OFFER
@@ -82,9 +83,11 @@ def _by_tags(pool: Pool, rng: random.Random) -> set[tuple[int, int]]:
         tally.pop(i, None)
         # Blocked partners drop out before the cut, so they never take a slot; the slack
         # spares a full sort unless many of the best are blocked.
-        rank = heapq.nsmallest(TOP_K + SLACK, tally, key=lambda j: (-tally[j], j))
+        # nlargest is stable, so ties go to whoever the index named first: the same every run.
+        best = heapq.nlargest(TOP_K + SLACK, tally.items(), key=itemgetter(1))
+        rank = [j for j, _ in best]
         if len(rank) < len(tally) and sum(not pool.fresh(i, j) for j in rank) > SLACK:
-            rank = sorted(tally, key=lambda j: (-tally[j], j))
+            rank = [j for j, _ in sorted(tally.items(), key=itemgetter(1), reverse=True)]
         kept = 0
         for j in rank:
             if kept == TOP_K:

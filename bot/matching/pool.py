@@ -24,6 +24,18 @@ class Pool:
     avoid: set[frozenset[int]] | frozenset[frozenset[int]]
     recency_weeks: int
     scores: dict[tuple[int, int], int] = field(default_factory=dict)
+    # Positions (low, high) of pairs avoided or met recently: `fresh` is asked about every
+    # candidate of every member, so it looks up a tuple, not a frozenset of ids.
+    blocked: set[tuple[int, int]] = field(default_factory=set)
+
+    def __post_init__(self) -> None:
+        position = {person.id: i for i, person in enumerate(self.people)}
+        recent = {key for key, weeks in self.history.items() if weeks < self.recency_weeks}
+        for key in (*self.avoid, *recent):
+            ids = [position.get(member) for member in key]
+            if len(ids) == 2 and None not in ids:
+                i, j = sorted(ids)  # type: ignore[type-var]
+                self.blocked.add((i, j))
 
     @classmethod
     def of(
@@ -42,11 +54,7 @@ class Pool:
 
     def fresh(self, i: int, j: int) -> bool:
         """Whether the two may meet without a repeat: not avoided, not met recently."""
-        key = self.key(i, j)
-        if key in self.avoid:
-            return False
-        weeks = self.history.get(key)
-        return weeks is None or weeks >= self.recency_weeks
+        return ((i, j) if i < j else (j, i)) not in self.blocked
 
     def score(self, i: int, j: int) -> int:
         """The pair's score, computed once."""

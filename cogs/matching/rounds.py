@@ -5,16 +5,14 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlmodel import col, select
-
 from bot import timetable
 from bot.binding import as_member
-from bot.commands import Member
 from bot.context import Context
 from bot.matching import Candidate, Group, plan_round
 from cogs.matching import words
 from config.community import CommunityConfig
 from storage import matching
+from storage.known import KnownMember
 from storage.matching import Entrant, Formed
 from storage.models import MatchRoundRow, MemberRow
 
@@ -88,16 +86,19 @@ async def run_round(ctx: Context, *, period: str, by_hand: bool) -> MatchRoundRo
         unpaired=len(planned.unpaired),
         groups=formed,
     )
-    members = await _members(ctx, [entry.id for entry in entrants])
-    for group, made in zip(groups, formed, strict=True):
+    members = {
+        entry.id: as_member(KnownMember(entry.id, entry.external_id, entry.name, entry.role, False))
+        for entry in entrants
+    }
+    for group_id, made in zip(groups, formed, strict=True):
         for member_id in made.members:
             me = members[member_id]
             others = [members[other] for other in made.members if other != member_id]
             ctx.dm(
                 me,
                 words.round_dm(row.number, me, others, made.why, follow_up_days=days),
-                buttons=words.answer_buttons(group.id or 0),
-                key=f"match:{group.id}:{member_id}",
+                buttons=words.answer_buttons(group_id),
+                key=f"match:{group_id}:{member_id}",
                 unsolicited=True,
             )
     return row
@@ -149,12 +150,3 @@ def _candidate(entry: Entrant, now: datetime) -> Candidate:
 
 def _needs_met(group: Group) -> int:
     return sum(len(pair.needs_met) for pair in group.reasons)
-
-
-async def _members(ctx: Context, ids: list[int]) -> dict[int, Member]:
-    found: dict[int, Member] = {}
-    for start in range(0, len(ids), 900):  # SQLite binds at most 999 parameters at once
-        chunk = ids[start : start + 900]
-        rows = await ctx.session.exec(select(MemberRow).where(col(MemberRow.id).in_(chunk)))
-        found.update({row.id or 0: as_member(row) for row in rows.all()})
-    return found

@@ -33,6 +33,9 @@ class Entrant:
     """A member a round may pair, with what they need, offer and are interested in."""
 
     id: int
+    external_id: str
+    name: str
+    role: str
     joined_at: datetime | None
     needs: set[str] = field(default_factory=set)
     offers: set[str] = field(default_factory=set)
@@ -47,7 +50,13 @@ async def pool(
     if default_in:
         taking_part = or_(col(MatchMemberRow.status).is_(None), taking_part)
     found = await session.exec(
-        select(MemberRow.id, MemberRow.joined_at)
+        select(
+            MemberRow.id,
+            MemberRow.external_id,
+            MemberRow.name,
+            MemberRow.role,
+            MemberRow.joined_at,
+        )
         .outerjoin(MatchMemberRow, col(MatchMemberRow.member_id) == col(MemberRow.id))
         .where(
             MemberRow.community_id == community_id,
@@ -63,7 +72,7 @@ async def pool(
         )
         .order_by(MemberRow.id)
     )
-    entrants = {member_id: Entrant(member_id, joined) for member_id, joined in found.all()}
+    entrants = {row.id: Entrant(*row) for row in found.all()}
     tags = await session.exec(
         select(NeedRow.member_id, NeedRow.kind, NeedTagRow.tag)
         .join(NeedTagRow, col(NeedTagRow.need_id) == col(NeedRow.id))

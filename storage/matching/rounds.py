@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, update
+from sqlalchemy import func, insert, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -68,8 +68,8 @@ async def record_round(
     pool: int,
     unpaired: int,
     groups: Sequence[Formed],
-) -> tuple[MatchRoundRow, list[MatchGroupRow]]:
-    """Write a round with its groups and a seat per member; the groups in the order given."""
+) -> tuple[MatchRoundRow, list[int]]:
+    """Write a round with its groups and a seat per member; the groups' ids, in order given."""
     highest = await session.exec(
         select(func.max(MatchRoundRow.number)).where(MatchRoundRow.community_id == community_id)
     )
@@ -85,24 +85,40 @@ async def record_round(
     )
     session.add(row)
     await session.flush()
-    rows = [
-        MatchGroupRow(
-            round_id=row.id or 0,
-            community_id=community_id,
-            score=formed.score,
-            why=formed.why,
-            needs_met=formed.needs_met,
-        )
-        for formed in groups
-    ]
-    session.add_all(rows)
-    await session.flush()
-    session.add_all(
-        MatchSeatRow(group_id=group.id or 0, member_id=member_id)
-        for group, formed in zip(rows, groups, strict=True)
-        for member_id in formed.members
+    if not groups:
+        return row, []
+    # A round of 10,000 members writes 5,000 groups and 10,000 seats: two multi-row INSERTs,
+    # not an ORM object (validated, then flushed) per row.
+    made = await session.exec(
+        insert(MatchGroupRow).returning(MatchGroupRow.id, sort_by_parameter_order=True),  # type: ignore[call-overload]
+        params=[
+            {
+                "round_id": row.id,
+                "community_id": community_id,
+                "score": formed.score,
+                "why": formed.why,
+                "needs_met": formed.needs_met,
+            }
+            for formed in groups
+        ],
     )
-    return row, rows
+    ids = list(made.scalars())
+    await session.exec(
+        insert(MatchSeatRow),  # type: ignore[call-overload]
+        params=[
+            {
+                "group_id": group_id,
+                "member_id": member_id,
+                "answer": None,
+                "answered_at": None,
+                "came_of_it": None,
+                "followed_up": False,
+            }
+            for group_id, formed in zip(ids, groups, strict=True)
+            for member_id in formed.members
+        ],
+    )
+    return row, ids
 
 
 async def seat_of(session: AsyncSession, *, group_id: int, member_id: int) -> Placed | None:
