@@ -66,7 +66,7 @@ def round_dm(
 ) -> str:
     """The round's one DM to a member: whom they meet, why, and how to say how it went."""
     names = {member.id: f"**{render.name(member)}**" for member in others}
-    listed = in_words([names[member.id] for member in others])
+    listed = in_words([render.name(member) for member in others])  # the title is bold already
     lines = [f"🤝 **Matching round {number}: meet {listed}!**"]
     if len(others) > 1:
         lines.append("You're a group of three this round.")
