@@ -41,7 +41,7 @@ class Matching:
     @command("match pause", private=True)
     async def pause(self, ctx: Context, weeks: Weeks = None) -> None:
         """Skip rounds for a while (WEEKS, 1 to 52; the next round if not given)."""
-        if not await status.taking_part(ctx):
+        if not await status.taking_part(ctx, paused_too=True):  # a pause may be lengthened
             raise UserError(
                 "You're not in matching rounds, so there's nothing to pause. /match join"
             )

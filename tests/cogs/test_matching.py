@@ -53,6 +53,8 @@ async def test_join_twice_pause_and_leave(driver: Driver) -> None:
     assert driver.transport.answer().startswith("🤝 You're in matching rounds!")
     await driver.run("ana", "/match pause 3")
     assert driver.transport.answer().startswith("⏸️ Paused for 3 weeks: no rounds for you until 23")
+    await driver.run("ana", "/match pause 4")  # already paused: the pause is lengthened
+    assert driver.transport.answer().startswith("⏸️ Paused for 4 weeks: no rounds for you until 30")
     for weeks in ("0", "999"):
         assert not (await driver.run("ana", f"/match pause {weeks}")).ok
         assert driver.transport.answer().startswith(

@@ -63,7 +63,7 @@ async def _round(
             unpaired=0,
             groups=[Formed(g, 1, "[]", int(len(g) == 3)) for g in groups],
         )
-        return row.number, [group.id or 0 for group in made]
+        return row.number, made
 
 
 async def _answer(db: Database, group_id: int, member_id: int, said: str, came: Any = None) -> None:
