@@ -49,8 +49,7 @@ async def queue_values(
     session: AsyncSession, *, rows: Sequence[dict[str, Any]]
 ) -> list[OutboxRow | None]:
     """Add rows, given as column values, in one statement; None where a key was queued before."""
-    # One multi-row INSERT … RETURNING: a job's 10,000 DMs go in at once, without building
-    # (and validating) an ORM object per row first.
+    # A job's 10,000 DMs go in at once, without building (and validating) an ORM object each.
     keys = list({row["key"] for row in rows if row.get("key")})
     seen: set[str] = set()
     for part in chunks(keys):
@@ -69,9 +68,14 @@ async def queue_values(
         kept.append(row)
     if not kept:
         return [None] * len(rows)
-    statement = insert(OutboxRow).returning(OutboxRow, sort_by_parameter_order=True)
-    made = list((await session.exec(statement, params=kept)).scalars())  # type: ignore[call-overload]
-    return [None if at is None else made[at] for at in placed]
+    # One executemany, then the rows read back by their unique handles: RETURNING with rows
+    # in order would make SQLAlchemy fall back to an INSERT (and a thread hop) per row.
+    await session.exec(insert(OutboxRow), params=kept)  # type: ignore[call-overload]
+    made: dict[str, OutboxRow] = {}
+    for part in chunks([row["handle"] for row in kept]):
+        found = await session.exec(select(OutboxRow).where(col(OutboxRow.handle).in_(part)))
+        made.update((row.handle, row) for row in found)
+    return [None if at is None else made[kept[at]["handle"]] for at in placed]
 
 
 def _pending_for(platforms: Sequence[str]) -> Any:

@@ -87,22 +87,29 @@ async def record_round(
     await session.flush()
     if not groups:
         return row, []
-    # A round of 10,000 members writes 5,000 groups and 10,000 seats: two multi-row INSERTs,
-    # not an ORM object (validated, then flushed) per row.
-    made = await session.exec(
-        insert(MatchGroupRow).returning(MatchGroupRow.id, sort_by_parameter_order=True),  # type: ignore[call-overload]
+    # A round of 10,000 members writes 5,000 groups and 10,000 seats: two executemany INSERTs,
+    # not an ORM object (validated, then flushed) per row; the groups' ids are read back by
+    # position, since RETURNING in order would fall back to an INSERT per row on SQLite.
+    await session.exec(
+        insert(MatchGroupRow),  # type: ignore[call-overload]
         params=[
             {
                 "round_id": row.id,
+                "position": position,
                 "community_id": community_id,
                 "score": formed.score,
                 "why": formed.why,
                 "needs_met": formed.needs_met,
             }
-            for formed in groups
+            for position, formed in enumerate(groups)
         ],
     )
-    ids = list(made.scalars())
+    found = await session.exec(
+        select(MatchGroupRow.id)
+        .where(MatchGroupRow.round_id == row.id)
+        .order_by(col(MatchGroupRow.position))
+    )
+    ids = [group_id or 0 for group_id in found.all()]
     await session.exec(
         insert(MatchSeatRow),  # type: ignore[call-overload]
         params=[

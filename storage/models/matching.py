@@ -67,10 +67,11 @@ class MatchGroupRow(SQLModel, table=True):
     """A pair or trio of one round, with why it was made (as told to its members)."""
 
     __tablename__ = "match_group"
-    __table_args__ = (Index("ix_match_group_round", "round_id"),)
+    __table_args__ = (UniqueConstraint("round_id", "position"),)
 
     id: int | None = Field(default=None, primary_key=True)
     round_id: int = Field(foreign_key="match_round.id", ondelete="CASCADE")
+    position: int  # its place in the round, from 0: how a round's bulk insert finds its ids
     community_id: int = Field(foreign_key="community.id", ondelete="CASCADE")
     score: int
     why: str = Field(sa_column=Column(Text, nullable=False))  # JSON: each pair's reasons

@@ -173,8 +173,8 @@ async def _seed(connection) -> None:  # type: ignore[no-untyped-def]
             "INSERT INTO match_round (id, community_id, number, period, started_at, "
             "follow_up_at, pool, unpaired) VALUES (1, 1, 1, '2026-11-02T10:00', :when, :when, "
             "2, 0)",
-            "INSERT INTO match_group (id, round_id, community_id, score, why, needs_met) "
-            "VALUES (1, 1, 1, 1, '[]', 0)",
+            "INSERT INTO match_group (id, round_id, position, community_id, score, why, needs_met) "
+            "VALUES (1, 1, 0, 1, 1, '[]', 0)",
             "INSERT INTO match_seat (group_id, member_id, answer, followed_up) "
             "VALUES (1, 1, 'met', 0)",
         ):

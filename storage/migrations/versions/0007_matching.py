@@ -2,7 +2,7 @@
 
 Revision ID: 0007_matching
 Revises: 0006_needs
-Create Date: 2026-12-01 13:50:53.026770
+Create Date: 2026-12-01 14:13:39.296817
 """
 
 from collections.abc import Sequence
@@ -55,17 +55,16 @@ def upgrade() -> None:
     op.create_table('match_group',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('round_id', sa.Integer(), nullable=False),
+    sa.Column('position', sa.Integer(), nullable=False),
     sa.Column('community_id', sa.Integer(), nullable=False),
     sa.Column('score', sa.Integer(), nullable=False),
     sa.Column('why', sa.Text(), nullable=False),
     sa.Column('needs_met', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['community_id'], ['community.id'], ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['round_id'], ['match_round.id'], ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id')
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('round_id', 'position')
     )
-    with op.batch_alter_table('match_group', schema=None) as batch_op:
-        batch_op.create_index('ix_match_group_round', ['round_id'], unique=False)
-
     op.create_table('match_member',
     sa.Column('member_id', sa.Integer(), nullable=False),
     sa.Column('community_id', sa.Integer(), nullable=False),
@@ -106,9 +105,6 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_match_member_community_id'))
 
     op.drop_table('match_member')
-    with op.batch_alter_table('match_group', schema=None) as batch_op:
-        batch_op.drop_index('ix_match_group_round')
-
     op.drop_table('match_group')
     with op.batch_alter_table('match_avoid', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_match_avoid_community_id'))
