@@ -34,6 +34,7 @@ bench: $(VENV)/.installed-test
 	$(BIN)/python -m bench.outbox
 	$(BIN)/python -m bench.lapse
 	$(BIN)/python -m bench.matching
+	$(BIN)/python -m bench.matching_round
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bench import activity, commands, lapse, matching, outbox, polls
+from bench import activity, commands, lapse, matching, matching_round, outbox, polls
 
 
 async def test_commands_bench_runs_every_command_through_dispatch(tmp_path: Path) -> None:
@@ -124,3 +124,11 @@ def test_matching_main_prints_the_goals(capsys: pytest.CaptureFixture[str]) -> N
     out = capsys.readouterr().out
     assert "event loop's worst pause" in out
     assert out.count("PASS") + out.count("MISS") == 7
+
+
+async def test_matching_round_bench_runs_two_rounds_through_the_job(tmp_path: Path) -> None:
+    report = await matching_round.run(members=60, db=tmp_path / "r.db", seed_value=1)
+
+    assert report.groups == 30 and report.dms == 120  # two rounds, one DM per member each
+    assert report.first_s > 0 and report.second_s > 0
+    assert "a round < 5 s end to end" in matching_round.render(report)
