@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Annotated
 
 from bot import render
-from bot.commands import Level, Member, Range, action, command, job
+from bot.commands import Level, Member, Range, action, command, job, listener
 from bot.context import Context
 from bot.errors import UserError
 from cogs.common import day_month, plural
@@ -158,6 +158,11 @@ class Matching:
             CHAT: "☕ A good chat is worth a lot. Thanks for telling me.",
         }
         ctx.reply(thanks[what], replace=True)
+
+    @listener("home_opened")
+    async def home(self, ctx: Context) -> None:
+        """Whether the member is in rounds, when the next is, and their latest match."""
+        ctx.reply(await status.home(ctx))
 
     @job("match_round", weekly=rounds.schedule)
     async def match_round(self, run: JobRun) -> int:

@@ -82,6 +82,21 @@ async def text(ctx: Context) -> str:
     return "\n".join(lines)
 
 
+async def home(ctx: Context) -> str:
+    """The member's matching rounds, for their home page."""
+    lines = ["**Matching rounds**"]
+    if await taking_part(ctx):
+        lines.append(f"You're in. {await next_line(ctx)}")
+    elif await taking_part(ctx, paused_too=True):
+        lines.append("You're paused; /match join resumes.")
+    else:
+        lines.append("Meet someone who can help, every few weeks: /match join.")
+    recent = await matching.recent_for(ctx.session, member_id=ctx.author.id, limit=1)
+    if recent:
+        lines.append(f"Latest match: {_placed_line(ctx, recent[0])[2:]}")
+    return "\n".join(lines)
+
+
 def _placed_line(ctx: Context, placed: Placed) -> str:
     names = names_of(placed.others)
     said = SAID.get(placed.seat.answer or "", "no answer yet")

@@ -249,3 +249,21 @@ async def test_an_old_rounds_buttons_close_when_the_next_begins(
         "See your latest match with /match status."
     )
     assert (await paired.press("ana", button(dms(paired, "ana")[-1], "We met"))).ok
+
+
+async def test_home_shows_whether_you_are_in_and_your_latest_match(
+    paired: Driver, runtime: Runtime
+) -> None:
+    paired.transport.clear()
+    await runtime.dispatcher.emit(PLACE, Actor("ana", "ana"), "home_opened", paired.transport)
+    home = next(t for t in paired.transport.texts() if t.startswith("**Matching rounds**"))
+    assert home.splitlines() == [
+        "**Matching rounds**",
+        "You're in. The next round is on Monday 16 November at 10:00 (every 2 weeks).",
+        "Latest match: Round 1 (2 November): **bob** · no answer yet",
+    ]
+    paired.transport.clear()
+    await paired.run("eve", "/ping")
+    await runtime.dispatcher.emit(PLACE, Actor("eve", "eve"), "home_opened", paired.transport)
+    home = next(t for t in paired.transport.texts() if t.startswith("**Matching rounds**"))
+    assert home.splitlines()[1] == "Meet someone who can help, every few weeks: /match join."
