@@ -14,7 +14,7 @@ from config.community import CommunityConfig
 from storage import matching
 from storage.known import KnownMember
 from storage.matching import Entrant, Formed
-from storage.models import MatchRoundRow, MemberRow
+from storage.models import MatchRoundRow
 
 NEWCOMER_DAYS = 30  # a member who joined this lately is a newcomer
 # A round is due when the interval has passed, give or take a day: a moved match_day or a
@@ -114,18 +114,20 @@ async def follow_up(ctx: Context) -> int:
     for row, seats in due:
         if latest is not None and row.id != latest.id:
             continue  # a newer round has begun: asking about the old one would only confuse
+        groups = await matching.members_of_groups(
+            ctx.session, group_ids=[seat.group_id for seat in seats]
+        )
         for seat in seats:
-            placed = await matching.seat_of(
-                ctx.session, group_id=seat.group_id, member_id=seat.member_id
-            )
-            me = await ctx.session.get(MemberRow, seat.member_id)
-            if placed is None or me is None or me.left_at is not None:
+            crew = groups.get(seat.group_id, [])
+            me = next((member for member in crew if member.id == seat.member_id), None)
+            if me is None or me.left_at is not None:
                 continue
+            others = [as_member(member) for member in crew if member.id != seat.member_id]
             seat.followed_up = True
             ctx.session.add(seat)
             ctx.dm(
                 as_member(me),
-                words.follow_up_dm(row.number, [as_member(other) for other in placed.others]),
+                words.follow_up_dm(row.number, others),
                 buttons=words.answer_buttons(seat.group_id),
                 key=f"match_follow_up:{seat.group_id}:{seat.member_id}",
                 unsolicited=True,
