@@ -68,6 +68,10 @@ async def queue_values(
         kept.append(row)
     if not kept:
         return [None] * len(rows)
+    if len(kept) == 1:  # a command's one post or DM: one statement, RETURNING the row
+        statement = insert(OutboxRow).returning(OutboxRow)
+        made_one = (await session.exec(statement, params=kept[0])).scalars().one()  # type: ignore[call-overload]
+        return [None if at is None else made_one for at in placed]
     # One executemany, then the rows read back by their unique handles: RETURNING with rows
     # in order would make SQLAlchemy fall back to an INSERT (and a thread hop) per row.
     await session.exec(insert(OutboxRow), params=kept)  # type: ignore[call-overload]
