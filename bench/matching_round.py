@@ -16,11 +16,10 @@ from typing import Any
 from sqlalchemy import func, insert, update
 from sqlmodel import select
 
+from bench.lapse import Counting
 from bench.matching import VOCABULARY, ZIPF
 from bench.seed import START, Seeded, seed
 from bot.clock import ManualClock
-from bot.dispatch import Place
-from bot.reply import Outgoing
 from bot.runtime import build_runtime
 from config.settings import Settings
 from storage.db import Database
@@ -53,18 +52,6 @@ class Report:
     trios: int
     on_needs: int
     dms: int
-
-
-class Counting:
-    """A transport that only counts what the bot sends."""
-
-    def __init__(self) -> None:
-        self.items = 0
-
-    async def deliver(self, place: Place, item: Outgoing) -> bool:
-        """Count and accept."""
-        self.items += 1
-        return True
 
 
 async def seed_matching(seeded: Seeded, rng: random.Random) -> int:
