@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal, Union, get_args, get_
 
 from bot import render
 from bot.errors import ParseError
+from bot.events import Event
 from config.values import ValueRuleError, whole_number, yes_no
 
 if TYPE_CHECKING:
@@ -195,16 +196,8 @@ def action(name: str, *, level: Level = Level.MEMBER, activity: bool = True) -> 
     return _mark(Marker("action", name, {"level": level, "activity": activity}))
 
 
-Event = Literal["member_joined", "member_left", "home_opened", "progress", "whats_new"]
-
-
 def listener(event: Event) -> Callable[..., Any]:
-    """Mark a cog method as a listener: a member joined, left, or opened their home page."""
-    # A `home_opened` listener replies with one section of the member's own page (Slack's
-    # Home tab, the console's `:home`); the sections are shown in cog order. A `progress`
-    # listener runs after any command that called ctx.progressed(member), in its transaction.
-    # A `whats_new` listener is called as `(ctx, news)` (bot.news.News) and adds lines about
-    # what changed for news.member since news.since (welcome back's nudge and welcome).
+    """Mark a cog method as a listener of an event (bot/events.py says what each is handed)."""
     return _mark(Marker("listener", event))
 
 
