@@ -51,7 +51,7 @@ async def _answer(field: Field, read: Read, note: Note) -> str | None:
         note(f"  {label}: " + "  ".join(f"{n}. {_plain(c)}" for n, c in _numbered(field)))
         what = "a number or a choice"
     elif field.members:
-        what = f"@name, @name; up to {field.members}"
+        what = "@name" if field.members == 1 else f"@name, @name; up to {field.members}"
     else:
         what = f"up to {field.max_length}"
     for _ in range(TRIES):

@@ -239,10 +239,8 @@ def _find_component(components: list[dict[str, Any]], custom_id: str) -> dict[st
 
 
 def modal_data(modal: dict[str, Any], values: dict[str, Any]) -> dict[str, Any]:
-    """`data` of a MODAL_SUBMIT, mirroring the modal's layout (action rows or labels).
-
-    A text input takes a string; a select takes its picked values (a list, or one string).
-    """
+    """`data` of a MODAL_SUBMIT, mirroring the modal's layout (action rows or labels)."""
+    # A text input takes a string; a select its picked values (a list, or one string).
     rows: list[dict[str, Any]] = []
     used: set[str] = set()
     for top in modal.get("components", []):

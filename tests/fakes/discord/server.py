@@ -312,10 +312,8 @@ class FakeDiscord:
         custom_id: str,
         values: dict[str, Any],
     ) -> SentInteraction:
-        """Submit the last modal with `custom_id` the bot showed this user (None: in a DM).
-
-        Text inputs take a string; selects their picks (a list; users as FakeUsers or ids).
-        """
+        """Submit the last modal with `custom_id` the bot showed this user (None: in a DM)."""
+        # Text inputs take a string; selects their picks (a list; users as FakeUsers or ids).
         u = self.state.ensure_user(user)
         shown = [
             r

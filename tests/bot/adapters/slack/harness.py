@@ -89,10 +89,7 @@ async def running(
     cogs: tuple[object, ...] = (),
     **settings: Any,
 ) -> AsyncIterator[Bot]:
-    """Start copbot's Slack front-end (on a fresh in-memory database unless told), stop it after.
-
-    `cogs` join the registry before the front-end starts (test-only commands).
-    """
+    """Start copbot's Slack front-end (on a fresh in-memory database unless told), stop it after."""
     # Given a clock (running, or frozen and moved by hand), the sender paces as in production.
     paced = clock is not None
     clock = clock or ManualClock(START, frozen=True)
@@ -100,7 +97,7 @@ async def running(
     if not paced:
         # The clock is frozen, so buckets would never refill: pacing has tests of its own.
         runtime.dispatcher.sender.pacing = None
-    for cog in cogs:
+    for cog in cogs:  # test-only commands, in the registry before the front-end reads it
         runtime.registry.add_cog(cog)
     front = SlackFrontEnd(runtime, host="127.0.0.1", port=0)
     try:
