@@ -62,9 +62,15 @@ def _form_values(
                 f"**{field.label}** can't be empty. Run /{spec.name} again and fill it in.",
                 field=field.name,
             )
-        if len(text) > field.max_length:
+        if field.choices and text and text not in field.choices:
+            # A platform's menu only offers the choices, but a submission is still input.
+            offered = ", ".join(field.choices)
             raise UserError(
-                f"**{field.label}** is {len(text)} characters; keep it to {field.max_length}. "
+                f"**{field.label}** must be one of: {render.echo(offered)}.", field=field.name
+            )
+        if len(text) > field.limit:
+            raise UserError(
+                f"**{field.label}** is {len(text)} characters; keep it to {field.limit}. "
                 "Nothing was saved.",
                 field=field.name,
             )

@@ -211,3 +211,13 @@ def parse_member(text: str) -> MemberRef:
     if not name:
         raise ParseError("Name a member, like @alice.")
     return MemberRef(name=name)
+
+
+def mentions_of(ids: list[str]) -> str:
+    """Picked members as a command would get them typed: <@id> mentions joined by ", "."""
+    return ", ".join(f"<@{external_id}>" for external_id in ids if external_id)
+
+
+def mentioned_ids(text: str) -> list[str]:
+    """The platform ids of the <@id> mentions in text, in order (names typed as @ana have none)."""
+    return list(dict.fromkeys(match.group(1) for match in _PLATFORM_MENTION.finditer(text)))

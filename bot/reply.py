@@ -65,9 +65,16 @@ class Reply:
     image: Image | None = None
 
 
+MAX_CHOICES = 25  # Discord's string select offers at most 25 options (Slack 100)
+CHOICE_MAX = 100  # Discord's limit for an option's value
+MAX_MEMBERS = 25  # Discord's user select picks at most 25
+# A picked member travels as "<@id>, ": Discord ids are up to 20 digits, Slack's shorter.
+MENTION_ROOM = 26
+
+
 @dataclass(frozen=True)
 class Field:
-    """One input of a form."""
+    """One input of a form: free text, one of `choices`, or up to `members` members."""
 
     name: str
     label: str
@@ -75,7 +82,33 @@ class Field:
     required: bool = True
     paragraph: bool = False
     placeholder: str = ""
-    value: str = ""  # the prefilled value
+    value: str = ""  # the prefilled value (a choice, or mentions for a member field)
+    # One of a fixed list, shown as a menu; the command gets the chosen string.
+    choices: tuple[str, ...] = ()
+    # The most members that may be picked (0: not a member field); the command gets their
+    # mentions as typed text, "<@id>, <@id>", which the parser already reads.
+    members: int = 0
+
+    def __post_init__(self) -> None:
+        """Refuse what no platform could show, when the form is written rather than sent."""
+        if self.choices and self.members:
+            raise ValueError(f"field {self.name!r} is either a choice or a member field")
+        if self.choices:
+            if len(self.choices) > MAX_CHOICES or len(set(self.choices)) != len(self.choices):
+                raise ValueError(f"field {self.name!r} needs 1-{MAX_CHOICES} distinct choices")
+            if not all(0 < len(choice) <= CHOICE_MAX for choice in self.choices):
+                raise ValueError(f"field {self.name!r} has a choice over {CHOICE_MAX} characters")
+        if not 0 <= self.members <= MAX_MEMBERS:
+            raise ValueError(f"field {self.name!r} may pick 1-{MAX_MEMBERS} members")
+
+    @property
+    def limit(self) -> int:
+        """The most characters a submission may carry for this field."""
+        if self.choices:
+            return max(len(choice) for choice in self.choices)
+        if self.members:
+            return max(self.max_length, self.members * MENTION_ROOM)
+        return self.max_length
 
 
 @dataclass(frozen=True)

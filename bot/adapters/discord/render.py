@@ -8,7 +8,8 @@ from urllib.parse import parse_qsl, urlencode
 import discord
 
 from bot import render
-from bot.reply import Button, Form
+from bot.parser import mentioned_ids, mentions_of
+from bot.reply import Button, Field, Form
 
 CONTENT_LIMIT = 2000
 MAX_BUTTONS = 25  # five rows of five
@@ -23,6 +24,7 @@ DM_PREFIX = "g"  # a DM's buttons carry their guild: g<guild id>|<neutral custom
 
 
 CUSTOM_ID_MAX = 100  # Discord's limit for a component's or modal's custom_id
+USER_SELECT = 5  # the component type of a user select
 
 
 def chunks(text: str) -> list[str]:
@@ -95,17 +97,46 @@ def modal(form: Form, *, guild_id: int | None = None) -> discord.ui.Modal:
         optional = [f for f in fields if not f.required]
         fields.remove(optional[-1] if optional else fields[-1])
     for field in fields:
-        limit = min(field.max_length, 4000)
-        text_input: discord.ui.TextInput[Any] = discord.ui.TextInput(
-            custom_id=field.name,
-            style=discord.TextStyle.paragraph if field.paragraph else discord.TextStyle.short,
-            placeholder=render.clip(field.placeholder, 100) or None,
-            default=field.value[:limit] or None,
-            required=field.required,
-            max_length=limit,
-        )
-        shown.add_item(discord.ui.Label(text=render.clip(field.label, 45), component=text_input))
+        shown.add_item(discord.ui.Label(text=render.clip(field.label, 45), component=_input(field)))
     return shown
+
+
+def _input(field: Field) -> discord.ui.Item[Any]:
+    """The component a label holds: a text input, a string select or a user select."""
+    placeholder = render.clip(field.placeholder, 100) or None
+    if field.choices:
+        options = [
+            discord.SelectOption(label=choice, value=choice, default=choice == field.value)
+            for choice in field.choices
+        ]
+        return discord.ui.Select(
+            custom_id=field.name,
+            options=options,
+            placeholder=placeholder,
+            min_values=1 if field.required else 0,
+            max_values=1,
+            required=field.required,
+        )
+    if field.members:
+        # Preselect the members the prefilled text mentions by id; typed names have none.
+        picked = [discord.Object(int(i)) for i in mentioned_ids(field.value) if i.isdigit()]
+        return discord.ui.UserSelect(
+            custom_id=field.name,
+            placeholder=placeholder,
+            min_values=1 if field.required else 0,
+            max_values=field.members,
+            required=field.required,
+            default_values=picked[: field.members],
+        )
+    limit = min(field.max_length, 4000)
+    return discord.ui.TextInput(
+        custom_id=field.name,
+        style=discord.TextStyle.paragraph if field.paragraph else discord.TextStyle.short,
+        placeholder=placeholder,
+        default=field.value[:limit] or None,
+        required=field.required,
+        max_length=limit,
+    )
 
 
 def form_target(custom_id: str) -> tuple[str, int | None] | None:
@@ -123,13 +154,24 @@ def form_hidden(custom_id: str) -> dict[str, str]:
 
 
 def submitted_values(components: list[dict[str, Any]]) -> dict[str, str]:
-    """Text inputs' values from a modal submission, in either of Discord's layouts."""
+    """Inputs' values from a modal submission, in either of Discord's layouts, as text."""
     values: dict[str, str] = {}
     for component in components:
         inner = component.get("components") or (
             [component["component"]] if "component" in component else []
         )
         for item in inner:
-            if "custom_id" in item and "value" in item:
+            if "custom_id" not in item:
+                continue
+            if "value" in item:
                 values[item["custom_id"]] = item["value"] or ""
+            elif isinstance(item.get("values"), list):
+                values[item["custom_id"]] = _picked(item.get("type"), item["values"])
     return values
+
+
+def _picked(kind: object, picked: list[Any]) -> str:
+    """A select's values as the command would get them typed: the choice, or mentions."""
+    if kind == USER_SELECT:
+        return mentions_of([str(v) for v in picked])
+    return str(picked[0]) if picked else ""

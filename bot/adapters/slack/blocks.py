@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from bot import render
+from bot.parser import mentioned_ids, mentions_of
 from bot.reply import Button, Field, Form, Reply
 
 # Slack's documented Block Kit limits.
@@ -18,6 +19,7 @@ MODAL_TITLE = 24
 INPUT_LABEL = 2000
 INPUT_PLACEHOLDER = 150
 INPUT_MAX_LENGTH = 3000
+OPTION_TEXT = 75
 TRIMMED = "_… (this was too long to show in full)_"
 # Slack buttons are "primary", "danger" or unstyled; "success" reads best as primary.
 BUTTON_STYLES = {"primary": "primary", "success": "primary", "danger": "danger"}
@@ -137,18 +139,10 @@ def modal(form: Form, metadata: dict[str, Any]) -> dict[str, Any]:
 
 
 def input_block(field: Field) -> Block:
-    """One plain-text input; block_id and action_id are the field's name."""
-    max_length = min(field.max_length, INPUT_MAX_LENGTH)
-    element: Block = {
-        "type": "plain_text_input",
-        "action_id": field.name,
-        "multiline": field.paragraph,
-        "max_length": max_length,
-    }
+    """One input (text, a menu of choices, or members); block_id and action_id are its name."""
+    element = _element(field)
     if field.placeholder:
         element["placeholder"] = plain(render.clip(field.placeholder, INPUT_PLACEHOLDER))
-    if field.value:
-        element["initial_value"] = field.value[:max_length]
     return {
         "type": "input",
         "block_id": field.name,
@@ -158,12 +152,53 @@ def input_block(field: Field) -> Block:
     }
 
 
+def _element(field: Field) -> Block:
+    """The input block's element for a field's kind, with its prefilled value."""
+    if field.choices:
+        options = [_option(choice) for choice in field.choices]
+        element: Block = {"type": "static_select", "action_id": field.name, "options": options}
+        if field.value in field.choices:
+            element["initial_option"] = _option(field.value)
+        return element
+    if field.members:
+        element = {
+            "type": "multi_users_select",
+            "action_id": field.name,
+            "max_selected_items": field.members,
+        }
+        # Preselect the members the prefilled text mentions by id; typed names have none.
+        picked = mentioned_ids(field.value)[: field.members]
+        if picked:
+            element["initial_users"] = picked
+        return element
+    max_length = min(field.max_length, INPUT_MAX_LENGTH)
+    element = {
+        "type": "plain_text_input",
+        "action_id": field.name,
+        "multiline": field.paragraph,
+        "max_length": max_length,
+    }
+    if field.value:
+        element["initial_value"] = field.value[:max_length]
+    return element
+
+
+def _option(choice: str) -> Block:
+    """A menu option: the choice shown (within Slack's 75 characters) and returned whole."""
+    return {"text": plain(render.clip(choice, OPTION_TEXT)), "value": choice}
+
+
 def submitted_values(view: dict[str, Any]) -> dict[str, str]:
-    """The text of each input of a submitted modal, by block_id (empty when left blank)."""
+    """Each input of a submitted modal as text, by block_id (empty when left blank)."""
     values: dict[str, str] = {}
     for block_id, by_action in (view.get("state") or {}).get("values", {}).items():
         for state in by_action.values():
-            values[block_id] = state.get("value") or ""
+            if "selected_option" in state:
+                values[block_id] = (state["selected_option"] or {}).get("value") or ""
+            elif "selected_users" in state:
+                values[block_id] = mentions_of([str(u) for u in state["selected_users"] or []])
+            else:
+                values[block_id] = state.get("value") or ""
     return values
 
 

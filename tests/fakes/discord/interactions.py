@@ -238,8 +238,9 @@ def _find_component(components: list[dict[str, Any]], custom_id: str) -> dict[st
     return None
 
 
-def modal_data(modal: dict[str, Any], values: dict[str, str]) -> dict[str, Any]:
+def modal_data(modal: dict[str, Any], values: dict[str, Any]) -> dict[str, Any]:
     """`data` of a MODAL_SUBMIT, mirroring the modal's layout (action rows or labels)."""
+    # A text input takes a string; a select its picked values (a list, or one string).
     rows: list[dict[str, Any]] = []
     used: set[str] = set()
     for top in modal.get("components", []):
@@ -266,17 +267,11 @@ def modal_data(modal: dict[str, Any], values: dict[str, str]) -> dict[str, Any]:
     return {"custom_id": modal["custom_id"], "components": rows}
 
 
-def _submitted(c: dict[str, Any], values: dict[str, str], used: set[str]) -> dict[str, Any]:
+def _submitted(c: dict[str, Any], values: dict[str, Any], used: set[str]) -> dict[str, Any]:
     custom_id = c["custom_id"]
     used.add(custom_id)
     if c.get("type") != 4:
-        # Selects inside labels submit a list of values.
-        return {
-            "type": c["type"],
-            "id": c.get("id", 0),
-            "custom_id": custom_id,
-            "values": list(values.get(custom_id) or []),
-        }
+        return _picked(c, values.get(custom_id))
     value = values.get(custom_id, "")
     # Discord's client enforces these before it lets the user submit.
     if c.get("required", True) and not value:
@@ -284,3 +279,37 @@ def _submitted(c: dict[str, Any], values: dict[str, str], used: set[str]) -> dic
     if value and not (c.get("min_length") or 0) <= len(value) <= (c.get("max_length") or 4000):
         raise DriverError(f"modal input {custom_id!r} length {len(value)} out of bounds")
     return {"type": 4, "id": c.get("id", 0), "custom_id": custom_id, "value": value}
+
+
+def _picked(c: dict[str, Any], given: Any) -> dict[str, Any]:
+    """A select's submission: a list of values, within what the client lets a user pick."""
+    custom_id = c["custom_id"]
+    items = given if isinstance(given, list | tuple) else ([] if given is None else [given])
+    # A user select's picks may be given as FakeUsers; Discord sends their ids.
+    picked = [str(getattr(v, "id", v)) for v in items]
+    low = c.get("min_values", 1) if c.get("required", True) else 0
+    if not (low or 0) <= len(picked) <= (c.get("max_values") or 1):
+        raise DriverError(f"select {custom_id!r} takes {low}-{c.get('max_values')} values")
+    offered = [o["value"] for o in c.get("options") or []]
+    if c.get("type") == 3 and any(v not in offered for v in picked):
+        raise DriverError(f"select {custom_id!r} offers no {picked!r}")
+    return {"type": c["type"], "id": c.get("id", 0), "custom_id": custom_id, "values": picked}
+
+
+def resolve_picked(state: FakeState, guild_id: int | None, data: dict[str, Any]) -> None:
+    """Add the `resolved` users (and guild members) a modal's user selects picked."""
+    resolved: dict[str, dict[str, Any]] = {}
+    for top in data["components"]:
+        for c in top.get("components") or [top.get("component") or {}]:
+            if c.get("type") != 5:
+                continue
+            for picked in c["values"]:
+                u = state.ensure_user(int(picked))
+                resolved.setdefault("users", {})[str(u.id)] = payloads.user(u)
+                if guild_id is not None and u.id in state.guild(guild_id).members:
+                    # Resolved members omit `user` and carry permissions.
+                    member = state.member_payload(guild_id, u.id, with_perms=True)
+                    member.pop("user")
+                    resolved.setdefault("members", {})[str(u.id)] = member
+    if resolved:
+        data["resolved"] = resolved

@@ -20,13 +20,8 @@ from .errors import (
 from .models import RecordedMessage
 from .routes_core import as_int, body_of
 from .state import InteractionRecord
-from .validate_messages import (
-    EPHEMERAL,
-    INTERACTION_FLAGS,
-    LOADING,
-    validate_message,
-    validate_modal,
-)
+from .validate_messages import EPHEMERAL, INTERACTION_FLAGS, LOADING, validate_message
+from .validate_modals import validate_modal
 
 if TYPE_CHECKING:
     from .server import FakeDiscord

@@ -310,9 +310,10 @@ class FakeDiscord:
         channel_id: int,
         user: UserLike,
         custom_id: str,
-        values: dict[str, str],
+        values: dict[str, Any],
     ) -> SentInteraction:
         """Submit the last modal with `custom_id` the bot showed this user (None: in a DM)."""
+        # Text inputs take a string; selects their picks (a list; users as FakeUsers or ids).
         u = self.state.ensure_user(user)
         shown = [
             r
@@ -323,6 +324,7 @@ class FakeDiscord:
             raise DriverError(f"the bot never showed modal {custom_id!r} to user {u.id}")
         payload = interactions.base_payload(self.state, 5, guild_id, channel_id, u)
         payload["data"] = interactions.modal_data(shown[-1].modal or {}, values)
+        interactions.resolve_picked(self.state, guild_id, payload["data"])
         return await self._dispatch_interaction(payload, u)
 
     async def _dispatch_interaction(

@@ -1,4 +1,4 @@
-"""Discord's limits on message bodies, embeds, components and modals."""
+"""Discord's limits on message bodies, embeds and components (modals: validate_modals)."""
 
 from __future__ import annotations
 
@@ -203,66 +203,3 @@ def _check_allowed_mentions(am: Any, errors: FormErrors) -> None:
                 f'parse:["{key}"] and {key}: [ids...] are mutually exclusive.',
             )
         errors.max_items(("allowed_mentions", key), am.get(key), 100)
-
-
-def validate_modal(data: Any, prefix: Path = ("data",)) -> list[dict[str, Any]]:
-    """Raise like Discord for an invalid modal; return its text inputs."""
-    errors = FormErrors(prefix)
-    if not isinstance(data, dict):
-        errors.add((), "BASE_TYPE_REQUIRED", "This field is required")
-        errors.raise_if_any()
-    errors.length_between(("title",), data.get("title"), 1, 45)
-    errors.length_between(("custom_id",), data.get("custom_id"), 1, 100)
-    rows = data.get("components") or []
-    inputs: list[dict[str, Any]] = []
-    for i, top in enumerate(rows):
-        if top.get("type") == 1:
-            children = [
-                (("components", i, "components", j), c)
-                for j, c in enumerate(top.get("components") or [])
-            ]
-            if len(children) != 1:
-                # Each action row in a modal holds exactly one text input.
-                errors.add(
-                    ("components", i, "components"),
-                    "BASE_TYPE_BAD_LENGTH",
-                    "Must be between 1 and 1 in length.",
-                )
-        elif top.get("type") == 18:
-            errors.length_between(("components", i, "label"), top.get("label"), 1, 45)
-            children = [(("components", i, "component"), top.get("component") or {})]
-        else:
-            continue  # text displays carry no input
-        for at, child in children:
-            if child.get("type") == TEXT_INPUT:
-                _check_text_input(child, at, top.get("type") == 18, errors)
-            inputs.append(child)
-    if not 1 <= len(inputs) <= 5:
-        errors.add(("components",), "BASE_TYPE_BAD_LENGTH", "Must be between 1 and 5 in length.")
-    ids = [c.get("custom_id") for c in inputs]
-    if len(set(ids)) != len(ids):
-        errors.add(
-            ("components",),
-            "COMPONENT_CUSTOM_ID_DUPLICATED",
-            "Component custom id cannot be duplicated",
-        )
-    errors.raise_if_any()
-    return inputs
-
-
-def _check_text_input(c: dict[str, Any], at: Path, in_label: bool, errors: FormErrors) -> None:
-    errors.length_between((*at, "custom_id"), c.get("custom_id"), 1, 100)
-    if c.get("style") not in (1, 2):
-        errors.add((*at, "style"), "ENUM_TYPE_COERCE", "Value must be one of (1, 2).")
-    if in_label:
-        # Inside a label component the label lives on the label; the input's own is optional.
-        errors.max_length((*at, "label"), c.get("label"), 45)
-    else:
-        errors.length_between((*at, "label"), c.get("label"), 1, 45)
-    errors.max_length((*at, "placeholder"), c.get("placeholder"), 100)
-    errors.max_length((*at, "value"), c.get("value"), 4000)
-    low, high = c.get("min_length"), c.get("max_length")
-    if low is not None and not 0 <= low <= 4000:
-        errors.add((*at, "min_length"), "NUMBER_TYPE_MAX", "int value should be <= 4000 and >= 0.")
-    if high is not None and not 1 <= high <= 4000:
-        errors.add((*at, "max_length"), "NUMBER_TYPE_MAX", "int value should be <= 4000 and >= 1.")

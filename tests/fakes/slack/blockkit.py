@@ -16,6 +16,9 @@ MAX_BUTTON_TEXT = 75
 MAX_ACTION_ID = 255
 MAX_BLOCK_ID = 255
 MAX_MODAL_TITLE = 24
+MAX_OPTIONS = 100  # a static select offers at most 100 options
+MAX_OPTION_TEXT = 75
+MAX_OPTION_VALUE = 150
 MAX_MESSAGE_TEXT = 40_000  # chat.* answer msg_too_long beyond this
 VIEW_TYPES = ("modal", "home")
 
@@ -108,6 +111,40 @@ def _limit_problems(block: dict[str, Any], where: str) -> list[str]:
             action_ids.add(action_id)
         if element.get("type") == "button" and _text_length(element.get("text")) > MAX_BUTTON_TEXT:
             problems.append(f"button text longer than {MAX_BUTTON_TEXT} [json-pointer:{path}]")
+        problems += _select_problems(element, path)
+    return problems
+
+
+def _select_problems(element: dict[str, Any], path: str) -> list[str]:
+    """Slack's limits on select menus: 1-100 options, 75-character text, 150-character values."""
+    kind = element.get("type")
+    problems: list[str] = []
+    if kind in ("static_select", "multi_static_select"):
+        options = element.get("options")
+        groups = element.get("option_groups")
+        if groups is None and not (isinstance(options, list) and 1 <= len(options) <= MAX_OPTIONS):
+            problems.append(
+                f"options must have 1-{MAX_OPTIONS} items [json-pointer:{path}/options]"
+            )
+        initial = element.get("initial_option")
+        offered = [o for o in options or [] if isinstance(o, dict)]
+        for index, option in enumerate(offered):
+            where = f"{path}/options/{index}"
+            if not 1 <= _text_length(option.get("text")) <= MAX_OPTION_TEXT:
+                problems.append(f"option text must be 1-{MAX_OPTION_TEXT} [json-pointer:{where}]")
+            value = option.get("value")
+            if not isinstance(value, str) or not 1 <= len(value) <= MAX_OPTION_VALUE:
+                problems.append(f"option value must be 1-{MAX_OPTION_VALUE} [json-pointer:{where}]")
+        if isinstance(initial, dict) and initial not in offered:
+            # Slack needs the initial option to be exactly one of the options.
+            problems.append(f"initial_option is not one of the options [json-pointer:{path}]")
+    if kind in ("multi_users_select", "multi_static_select", "multi_conversations_select"):
+        most = element.get("max_selected_items")
+        if most is not None and (not isinstance(most, int) or most < 1):
+            problems.append(f"max_selected_items must be at least 1 [json-pointer:{path}]")
+        initial = element.get("initial_users") or []
+        if isinstance(most, int) and len(initial) > most:
+            problems.append(f"more initial_users than max_selected_items [json-pointer:{path}]")
     return problems
 
 

@@ -105,6 +105,9 @@ def _element_state(element: dict[str, Any], given: Any) -> dict[str, Any]:
         return {"type": kind, key: [option_for(element, v) for v in chosen]}
     if key.endswith("s") and key.startswith("selected_") and not isinstance(given, list):
         given = [] if given is None else [given]
+    most = element.get("max_selected_items")
+    if isinstance(given, list) and isinstance(most, int) and len(given) > most:
+        raise ValueError(f"{len(given)} picked; the client stops at {most}")
     return {"type": kind, key: given}
 
 

@@ -82,7 +82,12 @@ def settings_for(fake: FakeSlack, mode: str, **overrides: Any) -> Settings:
 
 @asynccontextmanager
 async def running(
-    mode: str, fake: FakeSlack, *, clock: ManualClock | None = None, **settings: Any
+    mode: str,
+    fake: FakeSlack,
+    *,
+    clock: ManualClock | None = None,
+    cogs: tuple[object, ...] = (),
+    **settings: Any,
 ) -> AsyncIterator[Bot]:
     """Start copbot's Slack front-end (on a fresh in-memory database unless told), stop it after."""
     # Given a clock (running, or frozen and moved by hand), the sender paces as in production.
@@ -92,6 +97,8 @@ async def running(
     if not paced:
         # The clock is frozen, so buckets would never refill: pacing has tests of its own.
         runtime.dispatcher.sender.pacing = None
+    for cog in cogs:  # test-only commands, in the registry before the front-end reads it
+        runtime.registry.add_cog(cog)
     front = SlackFrontEnd(runtime, host="127.0.0.1", port=0)
     try:
         await front.start()
@@ -103,9 +110,9 @@ async def running(
 
 
 @asynccontextmanager
-async def slack_bot(mode: str) -> AsyncIterator[Bot]:
+async def slack_bot(mode: str, cogs: tuple[object, ...] = ()) -> AsyncIterator[Bot]:
     """A fake workspace and copbot serving it."""
     async with FakeSlack() as fake:
         populate(fake)
-        async with running(mode, fake) as bot:
+        async with running(mode, fake, cogs=cogs) as bot:
             yield bot
