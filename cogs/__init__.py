@@ -12,6 +12,7 @@ from cogs.kudos import Kudos
 from cogs.matching import Matching
 from cogs.meta import Meta
 from cogs.needs import Needs
+from cogs.outcomes import Outcomes
 from cogs.polls import Polls
 from cogs.preferences import Preferences
 from cogs.roles import Roles
@@ -36,6 +37,7 @@ def build_registry(configs: ConfigStore) -> Registry:
         Badges(),
         Polls(),
         Needs(),
+        Outcomes(),
         Matching(),
         Preferences(),
         WelcomeBack(),
