@@ -7,6 +7,7 @@ from importlib.metadata import PackageNotFoundError, version
 from bot.configstore import ConfigStore
 from bot.registry import Registry
 from cogs.badges import Badges
+from cogs.groups import Groups
 from cogs.intro import Intro
 from cogs.kudos import Kudos
 from cogs.matching import Matching
@@ -38,6 +39,7 @@ def build_registry(configs: ConfigStore) -> Registry:
         Polls(),
         Needs(),
         Outcomes(),
+        Groups(),
         Matching(),
         Preferences(),
         WelcomeBack(),

@@ -75,7 +75,7 @@ async def test_bad_outcomes_are_refused_saying_what_is_allowed(people: Driver) -
         '/outcome add title="T" type=guide link=ftp://example.org/x': "starting with http://",
         '/outcome add title="T" type=guide link=https://': "starting with http://",
         f"/outcome add {base} license=GPL": "The license must be one of: CC BY 4.0;",
-        f'/outcome add {base} description="{"d" * 501}"': "to 500 characters",
+        f'/outcome add {base} description="{"d" * 501}"': "keep it to 500",
         f'/outcome add {base} contributors="@alice boss"': "The role must be one of: author;",
         f'/outcome add {base} contributors="@nobody author"': "can't find @nobody",
         f'/outcome add {base} contributors="alice"': "Write each contributor as @name role",
