@@ -10,6 +10,7 @@ from bot.clock import ManualClock
 from bot.commands import Level
 from bot.reply import EditMessage, ToMember
 from bot.runtime import Runtime
+from tests.cogs.polling import Referenced
 from tests.conftest import Driver
 
 LABS = (
@@ -20,7 +21,8 @@ LABS = (
 
 @pytest.fixture
 async def people(driver: Driver, runtime: Runtime) -> Driver:
-    """ana, ben, cy and dee have been seen; posts are delivered to the recording transport."""
+    """ana, ben, cy and dee have been seen; posts get references, so edits reach them."""
+    driver.transport = Referenced()
     runtime.dispatcher.transports["test"] = lambda place: driver.transport
     for name in ("ana", "ben", "cy", "dee"):
         await driver.run(name, "/ping")

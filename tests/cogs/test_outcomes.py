@@ -123,7 +123,7 @@ async def test_the_register_pages_and_filters_by_type_and_member(people: Driver)
     lines = people.transport.answer().splitlines()
     assert lines[0] == "**Outcomes: 2, newest first**"
     assert lines[1].startswith("- Outcome #2 **Webinar one** (webinar, CC BY 4.0) by dee")
-    assert lines[2].startswith("- Outcome #1 **Open lab manual** (guide, CC BY 4.0) by alice (author)")
+    assert lines[2].startswith("- Outcome #1 **Open lab manual** (guide, CC BY 4.0) by alice")
     await people.run("alice", "/outcomes guide")
     assert people.transport.answer().startswith("**Outcomes of type guide: 1")
     await people.run("alice", "/outcomes @dee")
