@@ -7,11 +7,13 @@ from importlib.metadata import PackageNotFoundError, version
 from bot.configstore import ConfigStore
 from bot.registry import Registry
 from cogs.badges import Badges
+from cogs.groups import Groups
 from cogs.intro import Intro
 from cogs.kudos import Kudos
 from cogs.matching import Matching
 from cogs.meta import Meta
 from cogs.needs import Needs
+from cogs.outcomes import Outcomes
 from cogs.polls import Polls
 from cogs.preferences import Preferences
 from cogs.roles import Roles
@@ -36,6 +38,8 @@ def build_registry(configs: ConfigStore) -> Registry:
         Badges(),
         Polls(),
         Needs(),
+        Outcomes(),
+        Groups(),
         Matching(),
         Preferences(),
         WelcomeBack(),

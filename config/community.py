@@ -126,6 +126,13 @@ class CommunityConfig(BaseModel):
     match_recency_weeks: int = Field(12, ge=1, le=52)
     match_followup_days: int = Field(5, ge=1, le=13)
     match_default_in: bool = False
+    outcomes_channel: str = Field("general", min_length=1)
+    outcome_types: list[Item] = Field(min_length=1, max_length=25)
+    outcome_licenses: list[Item] = Field(min_length=1, max_length=25)
+    outcome_default_license: str = Field("CC BY 4.0", min_length=1, max_length=200)
+    contributor_roles: list[Item] = Field(min_length=1, max_length=25)
+    groups_need_approval: bool = False
+    group_checkin_days: int = Field(14, ge=3, le=90)
     roles: dict[str, RoleInfo]
     badges: dict[str, BadgeInfo] = Field(default_factory=dict)
 
@@ -151,6 +158,15 @@ class CommunityConfig(BaseModel):
     @classmethod
     def _channel(cls, value: object, info: ValidationInfo) -> object:
         return channel_value(value, name=info.field_name or "") if isinstance(value, str) else value
+
+    @model_validator(mode="after")
+    def _default_license_listed(self) -> CommunityConfig:
+        licenses = [item.lower() for item in self.outcome_licenses]
+        if self.outcome_default_license.lower() not in licenses:
+            raise ValueError(
+                f"outcome_default_license must be one of: {'; '.join(self.outcome_licenses)}"
+            )
+        return self
 
     @model_validator(mode="after")
     def _default_role_exists(self) -> CommunityConfig:

@@ -23,6 +23,13 @@ from storage.models.matching import (
     MatchSeatRow,
 )
 from storage.models.needs import NeedIntroRow, NeedRow, NeedTagRow
+from storage.models.outcomes import (
+    OutcomeCreditRow,
+    OutcomeRow,
+    WorkGroupMemberRow,
+    WorkGroupRow,
+    WorkGroupUpdateRow,
+)
 from storage.models.polls import (
     PollAnswerRow,
     PollOptionRow,
@@ -54,6 +61,8 @@ __all__ = [
     "NeedRow",
     "NeedTagRow",
     "OutboxRow",
+    "OutcomeCreditRow",
+    "OutcomeRow",
     "PollAnswerRow",
     "PollOptionRow",
     "PollResponseRow",
@@ -61,5 +70,8 @@ __all__ = [
     "PollVoteRow",
     "PollVoterRow",
     "SettingRow",
+    "WorkGroupMemberRow",
+    "WorkGroupRow",
+    "WorkGroupUpdateRow",
     "when_column",
 ]

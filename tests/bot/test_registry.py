@@ -21,6 +21,7 @@ WHO = {Level.MEMBER: "everyone", Level.MODERATOR: "moderators", Level.ADMIN: "ad
 # member who tries the moderators' part is refused politely.
 MIXED_ON_PURPOSE = {
     "match": "/match stats (moderators) sits beside the members' /match join, as issue 10 names it",
+    "outcome": "/outcome remove (moderators) sits beside the members' /outcome add (issue 11)",
 }
 
 

@@ -77,7 +77,7 @@ async def test_an_unknown_metric_is_refused_naming_every_known_one(
     assert render.to_plain(people.transport.last()) == (
         "`badges.hello.rule`: unknown metric; the metrics are: intros, kudos_received, "
         "kudos_given, distinct_givers, distinct_receivers, spotlights, needs_met, needs_helped, "
-        "badges_held, active_days, days_since_join, role, not “karma”."
+        "outcomes_contributed, badges_held, active_days, days_since_join, role, not “karma”."
     )
 
 

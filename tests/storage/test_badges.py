@@ -135,6 +135,7 @@ async def test_every_metric_is_computed_per_member(place: Place) -> None:
         "spotlights": 1,
         "needs_met": 0,
         "needs_helped": 0,
+        "outcomes_contributed": 0,
         "active_days": 12,
         "days_since_join": 40,
         "role": "member",

@@ -179,6 +179,23 @@ async def _seed(connection) -> None:  # type: ignore[no-untyped-def]
             "VALUES (1, 1, 'met', 0)",
         ):
             await connection.execute(text(statement), {"when": when})
+    if "outcome" in present:  # 0008 and later
+        for statement in (
+            "INSERT INTO outcome (id, community_id, number, title, type, link, license, "
+            "description, added_by, created_at, removed_reason) VALUES (1, 1, 1, 'Lab manual', "
+            "'guide', 'https://example.org', 'CC BY 4.0', '', 1, :when, '')",
+            "INSERT INTO outcome_credit (outcome_id, member_id, community_id, role, added_at) "
+            "VALUES (1, 1, 1, 'author', :when)",
+            "INSERT INTO work_group (id, community_id, name, name_key, purpose, produces, "
+            "capacity, ends_on, roles, lead_id, status, created_at, checkins, flagged) VALUES "
+            "(1, 1, 'Open labs', 'open labs', 'p', 'guide', 4, '2027-03-01', '', 1, 'active', "
+            ":when, 0, 0)",
+            "INSERT INTO work_group_member (group_id, member_id, community_id, role, joined_at) "
+            "VALUES (1, 1, 1, '', :when)",
+            "INSERT INTO work_group_update (id, group_id, community_id, member_id, text, "
+            "created_at) VALUES (1, 1, 1, 1, 'going well', :when)",
+        ):
+            await connection.execute(text(statement), {"when": when})
 
 
 async def _counts(connection) -> dict[str, int]:  # type: ignore[no-untyped-def]

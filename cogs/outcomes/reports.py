@@ -1,0 +1,39 @@
+"""Outcomes in the digest and in a member's impact report."""
+
+from __future__ import annotations
+
+from bot.context import Context
+from bot.pages import Gathering, Line
+from cogs.common import in_words
+from storage import outcomes
+
+
+async def digest(ctx: Context, gathering: Gathering) -> None:
+    """ "Outcomes published": each outcome added in [since, until), with its contributors."""
+    # Members can't pause public credit yet; when such a preference exists, skip them here.
+    rows = await outcomes.created_between(
+        ctx.session, community_id=ctx.community.id, since=gathering.since, until=gathering.until
+    )
+    lines = []
+    for row in rows:
+        assert row.id is not None
+        names = [
+            member.name for _, member in await outcomes.credits(ctx.session, outcome_id=row.id)
+        ]
+        by = f" by {in_words(names)}" if names else ""
+        lines.append(Line(f"{row.title} ({row.type}, {row.license}){by}", row.link))
+    gathering.add("Outcomes published", lines)
+
+
+async def impact(ctx: Context, gathering: Gathering) -> None:
+    """The member's outcomes, with their role, link and license."""
+    if gathering.member is None:
+        return
+    mine = await outcomes.of_member(
+        ctx.session, community_id=ctx.community.id, member_id=gathering.member.id
+    )
+    lines = [
+        Line(f"Outcome #{row.number} {row.title} ({row.type}, {row.license}) as {role}", row.link)
+        for row, role in mine
+    ]
+    gathering.add("Outcomes", lines)
