@@ -142,7 +142,8 @@ class Context:
         """A command's form with its current values, and what was just typed, filled in."""
         assert spec.form is not None
         current = await getattr(spec.cog, spec.prefill)(self) if spec.prefill else {}
-        return spec.form.prefilled({**current, **(given or {})})
+        form = spec.form.choosing(lambda key: getattr(self.config, key, None))
+        return form.prefilled({**current, **(given or {})})
 
     @property
     def is_moderator(self) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
@@ -88,6 +89,9 @@ class Field:
     # The most members that may be picked (0: not a member field); the command gets their
     # mentions as typed text, "<@id>, <@id>", which the parser already reads.
     members: int = 0
+    # A community setting (a list) whose items become the choices when the form is shown, so
+    # a menu moderators change (outcome types) is the menu members pick from.
+    choices_from: str = ""
 
     def __post_init__(self) -> None:
         """Refuse what no platform could show, when the form is written rather than sent."""
@@ -129,6 +133,20 @@ class Form:
             Field(**{**f.__dict__, "value": values.get(f.name, f.value)}) for f in self.fields
         )
         return Form(self.title, self.command, fields, self.hidden)
+
+    def choosing(self, setting: Callable[[str], object]) -> Form:
+        """The same form with each `choices_from` field's choices read from `setting(key)`."""
+        fields = []
+        for f in self.fields:
+            items = setting(f.choices_from) if f.choices_from else None
+            if isinstance(items, list | tuple):
+                offered = tuple(
+                    dict.fromkeys(str(i) for i in items if 0 < len(str(i)) <= CHOICE_MAX)
+                )
+                if offered:
+                    f = Field(**{**f.__dict__, "choices": offered[:MAX_CHOICES]})
+            fields.append(f)
+        return Form(self.title, self.command, tuple(fields), self.hidden)
 
     def carrying(self, **values: str) -> Form:
         """The same form with hidden values set."""

@@ -25,9 +25,15 @@ FORM = Form(
     command="outcome add",
     fields=(
         Field("title", "Title", TITLE_MAX, placeholder="Open lab manual"),
-        Field("type", "Type (guide, webinar, toolkit…)", 200, placeholder="guide"),
+        Field("type", "Type", 200, placeholder="guide", choices_from="outcome_types"),
         Field("link", "Link (http or https)", LINK_MAX, placeholder="https://example.org/lab"),
-        Field("license", "License (empty: the community's default)", 200, required=False),
+        Field(
+            "license",
+            "License (empty: the community's default)",
+            200,
+            required=False,
+            choices_from="outcome_licenses",
+        ),
         Field("description", "What it is", DESCRIPTION_MAX, required=False, paragraph=True),
         Field(
             "contributors",

@@ -66,6 +66,16 @@ async def test_without_the_required_fields_the_form_opens(people: Driver) -> Non
     assert "Saved as Outcome #1" in people.transport.answer()
 
 
+async def test_the_forms_menus_are_the_communitys_own(people: Driver) -> None:
+    await people.run("mod", "/config set outcome_types guide; zine; podcast", Level.MODERATOR)
+    people.transport.clear()
+    await people.run("alice", "/outcome add")
+    fields = {f.name: f for f in people.transport.forms()[-1].form.fields}
+    assert fields["type"].choices == ("guide", "zine", "podcast")
+    assert fields["license"].choices[:2] == ("CC BY 4.0", "CC BY-SA 4.0")
+    assert fields["title"].choices == ()
+
+
 async def test_bad_outcomes_are_refused_saying_what_is_allowed(people: Driver) -> None:
     base = 'title="T" type=guide link=https://example.org'
     cases = {
