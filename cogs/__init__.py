@@ -7,6 +7,7 @@ from importlib.metadata import PackageNotFoundError, version
 from bot.configstore import ConfigStore
 from bot.registry import Registry
 from cogs.badges import Badges
+from cogs.digest import Digest
 from cogs.intro import Intro
 from cogs.kudos import Kudos
 from cogs.matching import Matching
@@ -37,6 +38,7 @@ def build_registry(configs: ConfigStore) -> Registry:
         Polls(),
         Needs(),
         Matching(),
+        Digest(),
         Preferences(),
         WelcomeBack(),
         Meta(registry, configs, copbot_version()),

@@ -17,6 +17,7 @@ CHANNEL_KEYS = frozenset(
         "kudos_channel",
         "badge_channel",
         "feedback_channel",
+        "digest_channel",
     }
 )
 MAX_NAME = 80  # Slack's limit; Discord allows 100 but lower-cases names, as this rule does
