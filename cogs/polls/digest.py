@@ -10,7 +10,7 @@ from bot.pages import Gathering, Line
 from cogs.common import in_words
 from cogs.polls import words
 from storage import polls
-from storage.models import PollOptionRow, PollRow
+from storage.models import PollOptionRow, PollResponseRow
 
 RESPONSE_CLIP = 200
 
@@ -21,30 +21,23 @@ async def add_section(ctx: Context, gathering: Gathering) -> None:
     poll = await polls.latest_closed(
         session, community_id=community_id, since=gathering.since, until=gathering.until
     )
+    answered = await polls.answered(session, poll=poll) if poll is not None else 0
     lines: list[Line] = []
     summary = ""
-    if poll is not None:
-        assert poll.id is not None
+    done: list[PollResponseRow] = []
+    # A poll nobody answered is no news: a quiet week's check-in alone makes no digest.
+    if poll is not None and poll.id is not None and answered:
         options = await polls.options_of(session, poll_id=poll.id)
-        answered = await polls.answered(session, poll=poll)
         # Totals only: never who chose what, nor members' written answers, even on a named poll.
         summary = f"Poll #{poll.number}: {poll.question} ({words.answered_words(answered)})"
         lines.append(Line(outcome(poll.period is not None, options)))
-        done = list(await polls.responses_to(session, poll_id=poll.id))
-    else:
-        done = []
-    # What was done about earlier polls in the period counts too: that is the loop closing.
+        done += await polls.responses_to(session, poll_id=poll.id)
+    # What was done in the period about earlier polls counts too: that is the loop closing.
     later = await polls.responded_since(session, community_id=community_id, since=gathering.since)
-    done += [
-        r for r, asked in later if r.created_at < gathering.until and asked.id != poll_id(poll)
-    ]
+    seen = {r.id for r in done}
+    done += [r for r, _ in later if r.created_at < gathering.until and r.id not in seen]
     lines += [Line(f"You said, we did: {render.clip(r.text, RESPONSE_CLIP)}") for r in done]
     gathering.add("🗳️ Last poll", lines, summary)
-
-
-def poll_id(poll: PollRow | None) -> int | None:
-    """The poll's id, or None without a poll."""
-    return poll.id if poll is not None else None
 
 
 def outcome(weekly: bool, options: Sequence[PollOptionRow]) -> str:
