@@ -1,4 +1,4 @@
-"""The digest's HTML page in a real browser: it renders, member text stays text, no console errors."""
+"""The digest page in a real browser: it renders, member text stays text, no console errors."""
 
 from __future__ import annotations
 
