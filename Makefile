@@ -35,6 +35,7 @@ bench: $(VENV)/.installed-test
 	$(BIN)/python -m bench.lapse
 	$(BIN)/python -m bench.matching
 	$(BIN)/python -m bench.matching_round
+	$(BIN)/python -m bench.digest
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

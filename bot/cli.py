@@ -88,6 +88,25 @@ def db_upgrade(db: DbOption = None) -> None:
     _exit(_guarded(upgrade))
 
 
+@app.command("digest")
+def digest(
+    community: Annotated[str, typer.Option(help="The community's name, as copbot knows it.")],
+    out: Annotated[Path, typer.Option(help="The file to write.")],
+    period: Annotated[str, typer.Option(help="week (the last 7 days) or month (30).")] = "week",
+    format: Annotated[str, typer.Option("--format", help="md (Markdown) or html.")] = "md",
+    db: DbOption = None,
+) -> None:
+    """Write a community's digest of the last week or month as Markdown or an HTML page."""
+    from bot.digest_export import PERIODS, RENDERERS, write_digest
+
+    if period not in PERIODS:
+        _fail(f"--period must be week or month, not {period!r}.")
+    if format not in RENDERERS:
+        _fail(f"--format must be md or html, not {format!r}.")
+    settings = _settings(db)
+    _exit(_guarded(lambda: write_digest(settings, community, period, format, out)))
+
+
 @discord_app.command("invite")
 def discord_invite(
     client_id: Annotated[

@@ -8,6 +8,7 @@ from bot.configstore import ConfigStore
 from bot.registry import Registry
 from cogs.badges import Badges
 from cogs.groups import Groups
+from cogs.digest import Digest
 from cogs.intro import Intro
 from cogs.kudos import Kudos
 from cogs.matching import Matching
@@ -41,6 +42,7 @@ def build_registry(configs: ConfigStore) -> Registry:
         Outcomes(),
         Groups(),
         Matching(),
+        Digest(),
         Preferences(),
         WelcomeBack(),
         Meta(registry, configs, copbot_version()),

@@ -10,6 +10,7 @@ from bot.commands import IncludeLeft, Member, Suggest, action, command, listener
 from bot.context import Context
 from bot.metrics import Metric
 from bot.news import News
+from bot.pages import Gathering, Line
 from bot.paging import split_key
 from bot.reply import Button, Field, Form
 from cogs.common import in_words, local_date, member_of, page_of, plural, reply_page, shown_name
@@ -18,6 +19,7 @@ from storage import intros
 from storage.models import IntroRow, MemberRow
 
 MAX_INTERESTS = 10
+DIGEST_MOST = 10  # newcomers a digest names; the rest are counted
 INTRO_FORM = Form(
     title="Introduce yourself",
     command="intro",
@@ -267,6 +269,26 @@ class Intro:
         elif found.count:
             people = plural(found.count, "person", "people")
             news.add(f"👋 {people} introduced themselves. Meet them: /members")
+
+    @listener("digest")
+    async def digest(self, ctx: Context, gathering: Gathering) -> None:
+        """Who joined and introduced themselves in the period, with their interests."""
+        community_id, since, until = ctx.community.id, gathering.since, gathering.until
+        count, found = await intros.introduced_between(
+            ctx.session, community_id=community_id, since=since, until=until, limit=DIGEST_MOST
+        )
+        joined = await intros.joined_between(
+            ctx.session, community_id=community_id, since=since, until=until
+        )
+        # Names and tags stay as written: each rendering of the page escapes them its own way.
+        lines = [Line(f"{name}: {tags}" if tags else name) for name, tags in found]
+        if count > len(found):
+            lines.append(Line(f"and {plural(count - len(found), 'other')}"))
+        said = [plural(joined, "member") + " joined"] if joined else []
+        if count:
+            said.append(f"{plural(count, 'member')} introduced themselves")
+        summary = f"{in_words(said)}. Meet them with /members." if said else ""
+        gathering.add("👋 New members", lines, summary)
 
     @listener("member_joined")
     async def welcome(self, ctx: Context) -> None:

@@ -18,6 +18,7 @@ CHANNEL_KEYS = frozenset(
         "badge_channel",
         "feedback_channel",
         "outcomes_channel",
+        "digest_channel",
     }
 )
 MAX_NAME = 80  # Slack's limit; Discord allows 100 but lower-cases names, as this rule does

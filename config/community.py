@@ -48,8 +48,8 @@ _TIMEZONE_HINT = "an IANA time zone such as UTC, Europe/Paris or America/Chicago
 _PLAIN_KEY = re.compile(r"[a-z0-9_.\-]{1,60}")
 Item = Annotated[str, Field(min_length=1, max_length=200)]
 # 24-hour times of day, in `timezone`, and days of the week.
-TIME_KEYS = frozenset({"poll_time", "lapse_time", "match_time"})
-DAY_KEYS = frozenset({"poll_day", "match_day"})
+TIME_KEYS = frozenset({"poll_time", "lapse_time", "match_time", "digest_time"})
+DAY_KEYS = frozenset({"poll_day", "match_day", "digest_day"})
 
 
 class RoleInfo(BaseModel):
@@ -133,6 +133,10 @@ class CommunityConfig(BaseModel):
     contributor_roles: list[Item] = Field(min_length=1, max_length=25)
     groups_need_approval: bool = False
     group_checkin_days: int = Field(14, ge=3, le=90)
+    weekly_digest: bool = True
+    digest_channel: str = Field("general", min_length=1)
+    digest_day: str = "fri"
+    digest_time: str = "16:00"
     roles: dict[str, RoleInfo]
     badges: dict[str, BadgeInfo] = Field(default_factory=dict)
 

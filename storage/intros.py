@@ -204,6 +204,56 @@ async def newcomers_since(
     return Newcomers(count, list(shared.values())[:limit])
 
 
+async def introduced_between(
+    session: AsyncSession, *, community_id: int, since: datetime, until: datetime, limit: int = 10
+) -> tuple[int, list[tuple[str, str]]]:
+    """Who wrote a first intro in [since, until) and is still here: how many; the first few
+    (name, interests), oldest first."""
+    older = aliased(IntroRow)
+    earlier = select(older.id).where(
+        older.community_id == community_id,
+        older.member_id == col(IntroRow.member_id),
+        older.created_at < since,
+    )
+    where = (
+        IntroRow.community_id == community_id,
+        col(IntroRow.is_current).is_(True),
+        col(IntroRow.created_at) >= since,
+        col(IntroRow.created_at) < until,
+        col(MemberRow.left_at).is_(None),
+        col(MemberRow.is_bot).is_(False),
+        ~earlier.exists(),
+    )
+    joined = select(IntroRow.id).join(MemberRow, col(MemberRow.id) == col(IntroRow.member_id))
+    count = (
+        await session.exec(select(func.count()).select_from(joined.where(*where).subquery()))
+    ).one()
+    if not count:
+        return 0, []
+    found = await session.exec(
+        select(MemberRow.name, IntroRow.interests)
+        .join(MemberRow, col(MemberRow.id) == col(IntroRow.member_id))
+        .where(*where)
+        .order_by(col(IntroRow.created_at), col(IntroRow.id))
+        .limit(limit)
+    )
+    return count, [(name, interests) for name, interests in found.all()]
+
+
+async def joined_between(
+    session: AsyncSession, *, community_id: int, since: datetime, until: datetime
+) -> int:
+    """How many members (bots aside) joined in [since, until) and are still here."""
+    query = select(func.count()).where(
+        MemberRow.community_id == community_id,
+        col(MemberRow.joined_at) >= since,
+        col(MemberRow.joined_at) < until,
+        col(MemberRow.left_at).is_(None),
+        col(MemberRow.is_bot).is_(False),
+    )
+    return (await session.exec(query)).one()
+
+
 def intros_tally(community: Any, only: Callable[[Any], Any]) -> Any:
     """Per member: the intros they wrote (every version counts), for the badge metric."""
     return (

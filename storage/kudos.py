@@ -292,6 +292,55 @@ async def received_since(
     return count, givers, list(found.all())
 
 
+@dataclass(frozen=True)
+class Thanks:
+    """One /kudos (or spotlight) of a period: who thanked whom, for what."""
+
+    giver: str
+    receivers: list[str]
+    reason: str
+    spotlight: bool
+
+
+async def thanks_between(
+    session: AsyncSession, *, community_id: int, since: datetime, until: datetime, limit: int = 5
+) -> tuple[int, list[Thanks]]:
+    """Kudos given in [since, until): how many, and the latest few thanks (+1s aside)."""
+    where = (
+        KudosGroupRow.community_id == community_id,
+        col(KudosGroupRow.created_at) >= since,
+        col(KudosGroupRow.created_at) < until,
+    )
+    in_period = select(KudosGroupRow.id).where(*where)
+    counted = select(func.count()).where(col(KudosRow.group_id).in_(in_period))
+    count = (await session.exec(counted)).one()
+    if not count:
+        return 0, []
+    groups = (
+        await session.exec(
+            select(KudosGroupRow, MemberRow.name)
+            .join(MemberRow, col(MemberRow.id) == col(KudosGroupRow.giver_id))
+            .where(*where, col(KudosGroupRow.plus_one_of).is_(None))
+            .order_by(col(KudosGroupRow.created_at).desc(), col(KudosGroupRow.id).desc())
+            .limit(limit)
+        )
+    ).all()
+    names: dict[int, list[str]] = {group.id or 0: [] for group, _ in groups}
+    found = await session.exec(
+        select(KudosRow.group_id, MemberRow.name)
+        .join(MemberRow, col(MemberRow.id) == col(KudosRow.receiver_id))
+        .where(col(KudosRow.group_id).in_(names))
+        .order_by(col(KudosRow.id))
+    )
+    for group_id, name in found.all():
+        names[group_id].append(name)
+    thanks = [
+        Thanks(giver, names[group.id or 0], group.reason, group.spotlight)
+        for group, giver in groups
+    ]
+    return count, thanks
+
+
 def received_tally(community: Any, only: Callable[[Any], Any]) -> Any:
     """Per receiver: kudos, distinct givers and spotlights, for the badge metrics."""
     return (

@@ -11,6 +11,7 @@ from bot.commands import IncludeLeft, Length, Level, Member, Suggest, action, co
 from bot.context import Context
 from bot.errors import UserError
 from bot.news import News
+from bot.pages import Gathering, Line
 from bot.paging import Page, split_key
 from cogs.badges import words
 from cogs.badges.catalogue import award_earned, known_badge, standings, title, upcoming
@@ -292,6 +293,20 @@ class Badges:
         if earned:
             shown = in_words([title(ctx.config, badge) for badge in earned])
             news.add(f"🏅 You earned {shown}: see /badges")
+
+    @listener("digest")
+    async def digest(self, ctx: Context, gathering: Gathering) -> None:
+        """The badges earned in the period, and by whom."""
+        found = await badges.awarded_between(
+            ctx.session, community_id=ctx.community.id, since=gathering.since, until=gathering.until
+        )
+        lines = []
+        for badge, count, names in found:
+            info = ctx.config.badges.get(badge)
+            named = f"{info.emoji} {info.name}" if info else badge  # as written: pages escape
+            more = [plural(count - len(names), "other")] if count > len(names) else []
+            lines.append(Line(f"{named}: {in_words([*names, *more])}"))
+        gathering.add("🏅 Badges earned", lines)
 
     @listener("home_opened")
     async def home(self, ctx: Context) -> None:

@@ -11,6 +11,7 @@ from bot.context import Context
 from bot.errors import UserError
 from bot.metrics import Metric
 from bot.news import News
+from bot.pages import Gathering, Line
 from bot.paging import split_key
 from bot.reply import Button
 from cogs.common import (
@@ -29,6 +30,7 @@ from cogs.kudos import limits
 from storage import kudos
 
 MAX_RECIPIENTS = 5
+DIGEST_MOST = 5  # thanks a digest quotes: highlights, not a ranking
 PERIOD_WORDS = {"week": "this week", "month": "this month", "year": "this year", "all": "ever"}
 Ranking = Literal["received", "given"]
 
@@ -262,6 +264,26 @@ class Kudos:
             shown.append(plural(givers - len(names), "other"))
         times = "once" if count == 1 else f"{count} times"
         news.add(f"🙏 You were thanked {times}, by {in_words(shown)}: see /kudos history")
+
+    @listener("digest")
+    async def digest(self, ctx: Context, gathering: Gathering) -> None:
+        """A few of the period's thanks, newest first: who thanked whom, and why (not a ranking)."""
+        # Every kudos is a public post (the kudos channel or where /kudos ran): none is private.
+        count, found = await kudos.thanks_between(
+            ctx.session,
+            community_id=ctx.community.id,
+            since=gathering.since,
+            until=gathering.until,
+            limit=DIGEST_MOST,
+        )
+        lines = [
+            Line(f"{'⭐ ' if t.spotlight else ''}{t.giver} → {', '.join(t.receivers)}: {t.reason}")
+            for t in found
+        ]
+        summary = (
+            f"{plural(count, 'kudos', 'kudos')} given. Thank someone with /kudos." if count else ""
+        )
+        gathering.add("🙌 Kudos", lines, summary)
 
 
 async def thank(ctx: Context, named: list[Member], reason: str) -> int:

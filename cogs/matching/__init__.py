@@ -9,6 +9,7 @@ from bot import render
 from bot.commands import Level, Member, Range, action, command, job, listener
 from bot.context import Context
 from bot.errors import UserError
+from bot.pages import Gathering, Line
 from cogs.common import day_month, plural
 from cogs.matching import rounds, status, words
 from storage import matching
@@ -163,6 +164,22 @@ class Matching:
     async def home(self, ctx: Context) -> None:
         """Whether the member is in rounds, when the next is, and their latest match."""
         ctx.reply(await status.home(ctx))
+
+    @listener("digest")
+    async def digest(self, ctx: Context, gathering: Gathering) -> None:
+        """Meetings members reported in the period, counted only: who met whom stays theirs."""
+        found = await matching.meetings_between(
+            ctx.session, community_id=ctx.community.id, since=gathering.since, until=gathering.until
+        )
+        if not found.met:
+            return
+        lines = (
+            [Line(f"{plural(found.needs_met, 'need')} met in a meeting")] if found.needs_met else []
+        )
+        if found.made:
+            lines.append(Line(f"{plural(found.made, 'meeting')} made something together"))
+        summary = f"{plural(found.met, 'meeting')} reported. Take part with /match join."
+        gathering.add("☕ Matching", lines, summary)
 
     @job("match_round", weekly=rounds.schedule)
     async def match_round(self, run: JobRun) -> int:

@@ -12,6 +12,7 @@ from bot.commands import Member, Range, Suggest, action, command, job, listener
 from bot.context import Context
 from bot.errors import UserError
 from bot.metrics import Metric
+from bot.pages import Gathering
 from bot.paging import split_key
 from bot.reply import Button
 from cogs.common import in_words, page_of, plural, reply_page
@@ -367,6 +368,11 @@ class Needs:
     async def home(self, ctx: Context) -> None:
         """The member's open needs and offers, and the needs met, on their home page."""
         ctx.reply(await words.home(ctx))
+
+    @listener("digest")
+    async def digest(self, ctx: Context, gathering: Gathering) -> None:
+        """The needs met in the digest's period, and who helped."""
+        await words.digest(ctx, gathering)
 
     @listener("whats_new")
     async def whats_new(self, ctx: Context, news: News) -> None:

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from bot import render
 from bot.context import Context
+from bot.pages import Gathering, Line
 from bot.reply import Button
 from cogs.common import local_date, plural
 from cogs.needs.records import NOUN, what_of
@@ -103,3 +104,19 @@ async def home(ctx: Context) -> str:
     if len(lines) == 1:
         lines.append("Ask for help with /need add, or offer what you can give with /offer add.")
     return "\n".join(lines)
+
+
+async def digest(ctx: Context, gathering: Gathering) -> None:
+    """The needs met in the digest's period: how many, and the latest with who helped."""
+    count, found = await needs.met_between(
+        ctx.session, community_id=ctx.community.id, since=gathering.since, until=gathering.until
+    )
+    lines = []
+    for row, helper in found:
+        # As written, clipped: each rendering of the page escapes it its own way.
+        what = render.clip(" ".join(row.what.split()), 120)
+        lines.append(
+            Line(f"#{row.number} {what}" + (f", with help from {helper}" if helper else ""))
+        )
+    summary = f"{plural(count, 'need')} met. Ask for help with /need add." if count else ""
+    gathering.add("🤝 Needs met", lines, summary)

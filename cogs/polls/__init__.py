@@ -11,7 +11,7 @@ from bot.context import Context
 from bot.errors import UserError
 from bot.paging import page_number
 from cogs.common import in_words, page_of, reply_page, row_id, zone
-from cogs.polls import asking, closing, posting, words
+from cogs.polls import asking, closing, digest, posting, words
 from config.community import CommunityConfig
 from storage import polls
 from storage.models import PollRow
@@ -20,6 +20,7 @@ from storage.models.polls import TEXT
 if TYPE_CHECKING:
     from bot.jobs import JobRun, Jobs
     from bot.news import News
+    from bot.pages import Gathering
 
 MOD = Level.MODERATOR
 THANKS = "Thanks, your answer is counted anonymously. Anonymous answers can't be changed."
@@ -210,6 +211,11 @@ class Polls:
         for response, poll in done[-3:]:
             what = render.echo(response.text, 120)
             news.add(f"💬 You said, we did (poll #{poll.number}): {what}")
+
+    @listener("digest")
+    async def digest(self, ctx: Context, gathering: Gathering) -> None:
+        """The latest poll closed in the period, and what the community did about its results."""
+        await digest.add_section(ctx, gathering)
 
     @job("weekly_poll", weekly=weekly_schedule)
     async def weekly_poll(self, run: JobRun) -> None:

@@ -2,6 +2,7 @@
 
 from storage.badges.awards import award, award_many, grant, revoke
 from storage.badges.lists import (
+    awarded_between,
     awards_of,
     counts,
     earned_since,
@@ -19,6 +20,7 @@ __all__ = [
     "Standing",
     "award",
     "award_many",
+    "awarded_between",
     "awards_of",
     "counts",
     "earned_since",

@@ -153,3 +153,33 @@ async def earned_since(
         .order_by(col(BadgeAwardRow.awarded_at), col(BadgeAwardRow.id))
     )
     return list(found.all())
+
+
+async def awarded_between(
+    session: AsyncSession, *, community_id: int, since: datetime, until: datetime, names: int = 5
+) -> list[tuple[str, int, list[str]]]:
+    """Badges awarded in [since, until) to members still here: (badge, how many, first names)."""
+    where = (
+        BadgeAwardRow.community_id == community_id,
+        col(BadgeAwardRow.awarded_at) >= since,
+        col(BadgeAwardRow.awarded_at) < until,
+        col(MemberRow.left_at).is_(None),
+    )
+    counts = await session.exec(
+        select(BadgeAwardRow.badge, func.count())
+        .join(MemberRow, col(MemberRow.id) == col(BadgeAwardRow.member_id))
+        .where(*where)
+        .group_by(col(BadgeAwardRow.badge))
+        .order_by(func.min(BadgeAwardRow.awarded_at))
+    )
+    found: list[tuple[str, int, list[str]]] = []
+    for badge, count in counts.all():
+        first = await session.exec(
+            select(MemberRow.name)
+            .join(BadgeAwardRow, col(BadgeAwardRow.member_id) == col(MemberRow.id))
+            .where(*where, BadgeAwardRow.badge == badge)
+            .order_by(col(BadgeAwardRow.awarded_at), col(BadgeAwardRow.id))
+            .limit(names)
+        )
+        found.append((badge, count, list(first.all())))
+    return found

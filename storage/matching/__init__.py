@@ -18,12 +18,13 @@ from storage.matching.rounds import (
     round_of,
     seat_of,
 )
-from storage.matching.stats import RoundStats, stats
+from storage.matching.stats import Meetings, RoundStats, meetings_between, stats
 
 __all__ = [
     "ACTIVE_DAYS",
     "Entrant",
     "Formed",
+    "Meetings",
     "Placed",
     "RoundStats",
     "answer",
@@ -37,6 +38,7 @@ __all__ = [
     "happened",
     "history",
     "latest_round",
+    "meetings_between",
     "members_of_groups",
     "next_follow_up",
     "pool",

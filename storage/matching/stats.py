@@ -6,6 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import case, func
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -61,3 +62,40 @@ async def stats(session: AsyncSession, *, community_id: int, rounds: int = 12) -
             figures.needs_met += any(came == NEED_MET for _, came in answers)
             figures.made += any(came == MADE for _, came in answers)
     return list(by_id.values())
+
+
+@dataclass(frozen=True)
+class Meetings:
+    """Meetings first reported in a period, counted: no names, no groups."""
+
+    met: int
+    needs_met: int  # of those, meetings where a need was met
+    made: int  # of those, meetings that made something
+
+
+async def meetings_between(
+    session: AsyncSession, *, community_id: int, since: datetime, until: datetime
+) -> Meetings:
+    """Groups whose first "we met" came in [since, until), and what came of them."""
+    seat = MatchSeatRow
+    # A group is counted in the period its first "we met" arrived, so no week counts it twice.
+    groups = (
+        select(
+            col(seat.group_id),
+            func.min(seat.answered_at).label("first"),
+            func.max(case((col(seat.came_of_it) == NEED_MET, 1), else_=0)).label("need"),
+            func.max(case((col(seat.came_of_it) == MADE, 1), else_=0)).label("made"),
+        )
+        .join(MatchGroupRow, col(MatchGroupRow.id) == col(seat.group_id))
+        .where(MatchGroupRow.community_id == community_id, seat.answer == MET)
+        .group_by(col(seat.group_id))
+        .subquery()
+    )
+    met, needs_met, made = (
+        await session.exec(
+            select(func.count(), func.sum(groups.c.need), func.sum(groups.c.made)).where(
+                groups.c.first >= since, groups.c.first < until
+            )
+        )
+    ).one()
+    return Meetings(met, needs_met or 0, made or 0)

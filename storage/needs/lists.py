@@ -181,6 +181,31 @@ async def new_offers_for(
     return len(rows), names[:limit]
 
 
+async def met_between(
+    session: AsyncSession, *, community_id: int, since: datetime, until: datetime, limit: int = 5
+) -> tuple[int, Sequence[tuple[NeedRow, str | None]]]:
+    """Needs met in [since, until): how many, and the latest, with who helped (if anyone)."""
+    helper = aliased(MemberRow)
+    where = (
+        NeedRow.community_id == community_id,
+        NeedRow.kind == NEED,
+        NeedRow.status == MET,
+        col(NeedRow.closed_at) >= since,
+        col(NeedRow.closed_at) < until,
+    )
+    total = (await session.exec(select(func.count()).select_from(NeedRow).where(*where))).one()
+    if not total:
+        return 0, []
+    found = await session.exec(
+        select(NeedRow, helper.name)
+        .outerjoin(helper, col(helper.id) == col(NeedRow.helper_id))
+        .where(*where)
+        .order_by(col(NeedRow.closed_at).desc(), col(NeedRow.id).desc())
+        .limit(limit)
+    )
+    return total, found.all()
+
+
 def met_tally(community: Any, only: Callable[[Any], Any]) -> Any:
     """Per member: their needs that were met, for the badge metric."""
     return (

@@ -95,11 +95,22 @@ async def recent(
     return total, (await session.exec(query.offset(offset).limit(limit))).all()
 
 
-async def latest_closed(session: AsyncSession, *, community_id: int) -> PollRow | None:
-    """The community's most recently closed poll."""
+async def latest_closed(
+    session: AsyncSession,
+    *,
+    community_id: int,
+    since: datetime | None = None,
+    until: datetime | None = None,
+) -> PollRow | None:
+    """The community's most recently closed poll (closed in [since, until) if given)."""
+    within = []
+    if since is not None:
+        within.append(col(PollRow.closed_at) >= since)
+    if until is not None:
+        within.append(col(PollRow.closed_at) < until)
     query = (
         select(PollRow)
-        .where(PollRow.community_id == community_id, col(PollRow.closed_at).is_not(None))
+        .where(PollRow.community_id == community_id, col(PollRow.closed_at).is_not(None), *within)
         .order_by(col(PollRow.closed_at).desc(), col(PollRow.number).desc())
     )
     return (await session.exec(query.limit(1))).first()

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bench import activity, commands, lapse, matching, matching_round, outbox, polls
+from bench import activity, commands, digest, lapse, matching, matching_round, outbox, polls
 
 
 async def test_commands_bench_runs_every_command_through_dispatch(tmp_path: Path) -> None:
@@ -132,3 +132,12 @@ async def test_matching_round_bench_runs_two_rounds_through_the_job(tmp_path: Pa
     assert report.groups == 30 and report.dms == 120  # two rounds, one DM per member each
     assert report.first_s > 0 and report.second_s > 0
     assert "a round < 5 s end to end" in matching_round.render(report)
+
+
+def test_digest_main_prints_the_goal(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    argv = ["--members", "50", "--kudos", "500", "--runs", "1", "--db", str(tmp_path / "d.db")]
+
+    assert digest.main(argv) == 0
+    out = capsys.readouterr().out
+    assert out.count("PASS") + out.count("MISS") == 2
+    assert "outcomes and work groups do not exist yet" in out

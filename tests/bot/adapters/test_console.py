@@ -120,7 +120,8 @@ def test_clock_jobs_moderators_and_leaving(db: Path) -> None:
     assert "The time is now 2026-12-01 09:00 UTC." in out
     assert "The time is now 2026-12-01 11:00 UTC." in out
     jobs = "flush_activity, close_polls, poll_counts, match_follow_up, welcome_back"
-    jobs += ", badge_recheck, weekly_poll, need_checkin, group_checkin, match_round, lapse_scan"
+    jobs += ", badge_recheck, weekly_poll, need_checkin, group_checkin, match_round, digest"
+    jobs += ", lapse_scan"
     assert f"Jobs: {jobs} (:jobs says when each runs)." in out
     assert "flush_activity: Write buffered member activity to the database (every 5 s)" in out
     assert "badge_recheck: Award every badge" in out
