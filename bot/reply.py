@@ -53,6 +53,16 @@ class Image:
 
 
 @dataclass(frozen=True)
+class Attachment:
+    """A file of any kind sent with a message (a report as Markdown or HTML)."""
+
+    data: bytes
+    filename: str
+    description: str = ""
+    mime: str = "application/octet-stream"
+
+
+@dataclass(frozen=True)
 class Reply:
     """A message in the neutral Markdown subset; member text in it went through render.safe."""
 
@@ -63,6 +73,7 @@ class Reply:
     # next page), where the platform can edit it; elsewhere it is sent as a new message.
     replace: bool = False
     image: Image | None = None
+    files: tuple[Attachment, ...] = ()
 
 
 @dataclass(frozen=True)
