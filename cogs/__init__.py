@@ -7,6 +7,7 @@ from importlib.metadata import PackageNotFoundError, version
 from bot.configstore import ConfigStore
 from bot.registry import Registry
 from cogs.badges import Badges
+from cogs.impact import Impact
 from cogs.intro import Intro
 from cogs.kudos import Kudos
 from cogs.matching import Matching
@@ -39,6 +40,7 @@ def build_registry(configs: ConfigStore) -> Registry:
         Matching(),
         Preferences(),
         WelcomeBack(),
+        Impact(),
         Meta(registry, configs, copbot_version()),
     ):
         registry.add_cog(cog)

@@ -11,6 +11,7 @@ from bot.commands import IncludeLeft, Length, Level, Member, Suggest, action, co
 from bot.context import Context
 from bot.errors import UserError
 from bot.news import News
+from bot.pages import Gathering, Line
 from bot.paging import Page, split_key
 from cogs.badges import words
 from cogs.badges.catalogue import award_earned, known_badge, standings, title, upcoming
@@ -306,3 +307,20 @@ class Badges:
         ahead = await upcoming(ctx, ctx.author, limit=1)
         nearest = f" The nearest: {ahead[0]}." if ahead else ""
         ctx.reply(f"**Your badges**\nNone yet.{nearest} See how to earn each with /badges list.")
+
+    @listener("impact")
+    async def impact(self, ctx: Context, report: Gathering) -> None:
+        """The badges the member earned in the period, with their dates."""
+        assert report.member is not None
+        held = await badges.awards_of(
+            ctx.session, community_id=ctx.community.id, member_id=report.member.id
+        )
+        catalogue = ctx.config.badges
+        lines = []
+        for row in held:
+            if report.since <= row.awarded_at < report.until:
+                name = catalogue[row.badge].name if row.badge in catalogue else row.badge
+                granted = " (granted by a moderator)" if row.granted_by is not None else ""
+                lines.append(Line(f"{name}, {local_date(ctx, row.awarded_at)}{granted}"))
+        if lines:
+            report.add("Badges", lines, f"{plural(len(lines), 'badge')} earned.")

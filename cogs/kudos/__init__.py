@@ -11,6 +11,7 @@ from bot.context import Context
 from bot.errors import UserError
 from bot.metrics import Metric
 from bot.news import News
+from bot.pages import Gathering, Line
 from bot.paging import split_key
 from bot.reply import Button
 from cogs.common import (
@@ -26,6 +27,7 @@ from cogs.common import (
     shown_name,
 )
 from cogs.kudos import limits
+from storage import impact as impact_reads
 from storage import kudos
 
 MAX_RECIPIENTS = 5
@@ -262,6 +264,21 @@ class Kudos:
             shown.append(plural(givers - len(names), "other"))
         times = "once" if count == 1 else f"{count} times"
         news.add(f"🙏 You were thanked {times}, by {in_words(shown)}: see /kudos history")
+
+    @listener("impact")
+    async def impact(self, ctx: Context, report: Gathering) -> None:
+        """Kudos the member received in the period, and a few of the reasons."""
+        assert report.member is not None
+        total, latest = await impact_reads.kudos_received(
+            ctx.session,
+            community_id=ctx.community.id,
+            member_id=report.member.id,
+            since=report.since,
+            until=report.until,
+        )
+        if total:
+            lines = [Line(f"“{reason}” (from {giver})") for reason, giver in latest]
+            report.add("Kudos received", lines, f"{plural(total, 'kudos', 'kudos')} received.")
 
 
 async def thank(ctx: Context, named: list[Member], reason: str) -> int:

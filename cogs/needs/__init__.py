@@ -12,13 +12,15 @@ from bot.commands import Member, Range, Suggest, action, command, job, listener
 from bot.context import Context
 from bot.errors import UserError
 from bot.metrics import Metric
+from bot.pages import Gathering, Line
 from bot.paging import split_key
 from bot.reply import Button
-from cogs.common import in_words, page_of, plural, reply_page
+from cogs.common import in_words, local_date, page_of, plural, reply_page
 from cogs.kudos import limits, thank
 from cogs.needs import asking, records, words
 from cogs.needs.records import NOUN
 from cogs.tags import MAX_TAG_LENGTH, normalise_tag
+from storage import impact as impact_reads
 from storage import needs
 from storage.models import MemberRow, NeedRow
 
@@ -377,3 +379,22 @@ class Needs:
         if count:
             shown = in_words([f"**{render.safe(name)}**" for name in names])
             news.add(f"🤝 {plural(count, 'new offer')} fit your needs, from {shown}: see /offers")
+
+    @listener("impact")
+    async def impact(self, ctx: Context, report: Gathering) -> None:
+        """Others' needs the member helped meet in the period."""
+        assert report.member is not None
+        helped = await impact_reads.needs_helped(
+            ctx.session,
+            community_id=ctx.community.id,
+            member_id=report.member.id,
+            since=report.since,
+            until=report.until,
+        )
+        lines = [
+            Line(f"#{row.number} “{row.what}” for {asker}, met {local_date(ctx, row.closed_at)}")
+            for row, asker in helped
+            if row.closed_at is not None
+        ]
+        if lines:
+            report.add("Needs helped meet", lines, f"{plural(len(lines), 'need')} met with help.")
