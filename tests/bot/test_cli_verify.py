@@ -49,7 +49,9 @@ async def test_cli_verify_commands(tmp_path: Path) -> None:
     assert here.returncode == 0
     elsewhere = copbot("impact", "verify", code, "--community", "Others", "--db", str(db))
     assert elsewhere.returncode == 1 and "isn't genuine" in elsewhere.stdout
-    altered = copbot("impact", "verify", ("Q" if code[0] != "Q" else "R") + code[1:], "--db", str(db))
+    altered = copbot(
+        "impact", "verify", ("Q" if code[0] != "Q" else "R") + code[1:], "--db", str(db)
+    )
     assert altered.returncode == 1 and "Traceback" not in altered.stderr
 
     file = tmp_path / "badges.json"
