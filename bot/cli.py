@@ -29,6 +29,11 @@ app.add_typer(discord_app, name="discord")
 slack_app = typer.Typer(help="Set copbot up on Slack.", add_completion=False)
 app.add_typer(slack_app, name="slack")
 
+impact_app = typer.Typer(help="Check impact reports.", add_completion=False)
+app.add_typer(impact_app, name="impact")
+credentials_app = typer.Typer(help="Check exported Open Badges credentials.", add_completion=False)
+app.add_typer(credentials_app, name="credentials")
+
 T = TypeVar("T")
 DbOption = Annotated[
     Path | None, typer.Option("--db", help="Use this SQLite file instead of the configured one.")
@@ -135,6 +140,29 @@ def slack_manifest(
     from cogs import build_registry
 
     typer.echo(render_manifest(build_registry(ConfigStore()), request_url=request_url))
+
+
+@impact_app.command("verify")
+def impact_verify(
+    code: Annotated[str, typer.Argument(help="The code printed in the report.")],
+    community: Annotated[str | None, typer.Option(help="The community's name.")] = None,
+    db: DbOption = None,
+) -> None:
+    """Say whether an impact report's code is genuine (exit 0) or not (exit 1)."""
+    from bot.checks import verify_code
+
+    _exit(_guarded(lambda: verify_code(_settings(db), code, community)))
+
+
+@credentials_app.command("verify")
+def credentials_verify(
+    file: Annotated[Path, typer.Argument(help="A file /badges export sent.")],
+    db: DbOption = None,
+) -> None:
+    """Check an exported badges file: signatures hold, nothing altered, the community's key."""
+    from bot.checks import verify_credentials
+
+    _exit(_guarded(lambda: verify_credentials(_settings(db), file)))
 
 
 def _settings(db: Path | None) -> Settings:

@@ -13,6 +13,7 @@ from bot.clock import Clock
 from bot.commands import CommandSpec, Level, Member
 from bot.outbox import Edit, Handle, Queued
 from bot.reply import (
+    Attachment,
     Button,
     Form,
     FormRequest,
@@ -105,6 +106,7 @@ class Context:
         fallback_channel: str | None = None,
         key: str | None = None,
         unsolicited: bool | None = None,
+        files: tuple[Attachment, ...] = (),
     ) -> Handle:
         """Message a member directly, or post in `fallback_channel` if their DMs are closed.
 
@@ -114,7 +116,7 @@ class Context:
         if unsolicited is None:
             unsolicited = member.id != self.author.id
         handle = Handle.new(key)
-        item = ToMember(member, Reply(text, buttons), fallback_channel)
+        item = ToMember(member, Reply(text, buttons, files=files), fallback_channel)
         self.outbox.add(Queued(item, handle, key, unsolicited))
         return handle
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import secrets
@@ -13,7 +14,16 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot import render
 from bot.commands import Member
-from bot.reply import Button, EditMessage, Image, Outgoing, Reply, ToChannel, ToMember
+from bot.reply import (
+    Attachment,
+    Button,
+    EditMessage,
+    Image,
+    Outgoing,
+    Reply,
+    ToChannel,
+    ToMember,
+)
 from storage import outbox
 from storage.models import MemberRow, OutboxRow
 
@@ -118,7 +128,7 @@ def _values(
     elif isinstance(item, ToMember):
         row.update(kind="dm", member_id=item.member.id, fallback_channel=item.fallback_channel)
         if entry.unsolicited:
-            reply = Reply(reply.text, reply.buttons + WAY_OUT, image=reply.image)
+            reply = dataclasses.replace(reply, buttons=reply.buttons + WAY_OUT)
             person = people.get(item.member.id)
             reason = away_reason(person, now) if person else "they are not a member"
             if reason:
@@ -126,20 +136,29 @@ def _values(
     else:
         row.update(kind="edit", target=item.target.id)
     row["body"] = dump(reply)
-    row["image"] = reply.image.png if reply.image else None
+    row["image"] = blob(reply)
     return row
 
 
+def blob(reply: Reply) -> bytes | None:
+    """The bytes a reply carries, for the row's one binary column: its image, then its files."""
+    # Files ride after the picture in the same column, their lengths in the body, so a reply
+    # with only a picture is stored exactly as before and no migration was needed.
+    parts = ([reply.image.png] if reply.image else []) + [f.data for f in reply.files]
+    return b"".join(parts) if parts else None
+
+
 def dump(reply: Reply) -> str:
-    """A reply as the outbox keeps it (the image's bytes go in their own column)."""
+    """A reply as the outbox keeps it (the image's and files' bytes go in their own column)."""
     image = reply.image
-    return json.dumps(
-        {
-            "text": reply.text,
-            "buttons": [[b.label, b.action, b.arg, b.style] for b in reply.buttons],
-            "image": [image.alt, image.filename] if image else None,
-        }
-    )
+    body: dict[str, Any] = {
+        "text": reply.text,
+        "buttons": [[b.label, b.action, b.arg, b.style] for b in reply.buttons],
+        "image": [image.alt, image.filename] if image else None,
+    }
+    if reply.files:
+        body["files"] = [[f.filename, f.description, f.mime, len(f.data)] for f in reply.files]
+    return json.dumps(body)
 
 
 def load(row: OutboxRow) -> Reply:
@@ -148,11 +167,17 @@ def load(row: OutboxRow) -> Reply:
     buttons = tuple(
         Button(label, action, arg, style) for label, action, arg, style in data["buttons"]
     )
+    stored = row.image or b""
+    files: list[Attachment] = []
+    end = len(stored)
+    for filename, description, mime, length in reversed(data.get("files") or []):
+        files.insert(0, Attachment(stored[end - length : end], filename, description, mime))
+        end -= length
     image = None
     if data.get("image") and row.image is not None:
         alt, filename = data["image"]
-        image = Image(row.image, alt, filename)
-    return Reply(data["text"], buttons, image=image)
+        image = Image(stored[:end], alt, filename)
+    return Reply(data["text"], buttons, image=image, files=tuple(files))
 
 
 def member_of(row: MemberRow) -> Member:
@@ -203,7 +228,7 @@ def fallback_for(row: OutboxRow, member: Member, now: datetime) -> OutboxRow:
         kind="post",
         channel=row.fallback_channel,
         here=row.here,
-        body=dump(Reply(text, buttons, image=reply.image)),
+        body=dump(dataclasses.replace(reply, text=text, buttons=buttons)),
         image=row.image,
         not_before=now,
         created_at=now,

@@ -54,6 +54,16 @@ class Image:
 
 
 @dataclass(frozen=True)
+class Attachment:
+    """A file of any kind sent with a message (a report as Markdown or HTML)."""
+
+    data: bytes
+    filename: str
+    description: str = ""
+    mime: str = "application/octet-stream"
+
+
+@dataclass(frozen=True)
 class Reply:
     """A message in the neutral Markdown subset; member text in it went through render.safe."""
 
@@ -64,6 +74,7 @@ class Reply:
     # next page), where the platform can edit it; elsewhere it is sent as a new message.
     replace: bool = False
     image: Image | None = None
+    files: tuple[Attachment, ...] = ()
 
 
 MAX_CHOICES = 25  # Discord's string select offers at most 25 options (Slack 100)

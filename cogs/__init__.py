@@ -7,8 +7,9 @@ from importlib.metadata import PackageNotFoundError, version
 from bot.configstore import ConfigStore
 from bot.registry import Registry
 from cogs.badges import Badges
-from cogs.groups import Groups
 from cogs.digest import Digest
+from cogs.groups import Groups
+from cogs.impact import Impact
 from cogs.intro import Intro
 from cogs.kudos import Kudos
 from cogs.matching import Matching
@@ -45,6 +46,7 @@ def build_registry(configs: ConfigStore) -> Registry:
         Digest(),
         Preferences(),
         WelcomeBack(),
+        Impact(),
         Meta(registry, configs, copbot_version()),
     ):
         registry.add_cog(cog)

@@ -69,6 +69,9 @@ class ConsoleTransport:
         if item.reply.image is not None:
             path = save_image(item.reply.image, getattr(item, "nonce", None))
             text = f"{text}\n[image: {path}] {item.reply.image.alt}"
+        for attached in item.reply.files:
+            path = save_file(attached.filename, attached.data, getattr(item, "nonce", None))
+            text = f"{text}\n[file: {path}]"
         self._console.show(where, text, item.reply.buttons)
         # The reference says where it was, so an edit after a restart is still headed right.
         return f"{where}|{self._console.next_ref()}"
@@ -76,10 +79,16 @@ class ConsoleTransport:
 
 def save_image(image: Image, nonce: str | None) -> Path:
     """Write a message's picture under ./copbot-files/, where the block says it is."""
+    return save_file(image.filename, image.png, nonce)
+
+
+def save_file(filename: str, data: bytes, nonce: str | None) -> Path:
+    """Write a message's file under ./copbot-files/, where the block says it is."""
     FILES.mkdir(exist_ok=True)
     stem = nonce or secrets.token_hex(6)
-    path = FILES / f"{stem}-{Path(image.filename).name}"
-    path.write_bytes(image.png)
+    # Only the name's last part: a filename must never climb out of the files folder.
+    path = FILES / f"{stem}-{Path(filename).name}"
+    path.write_bytes(data)
     return path
 
 

@@ -13,7 +13,8 @@ from bot.errors import UserError
 from bot.news import News
 from bot.pages import Gathering, Line
 from bot.paging import Page, split_key
-from cogs.badges import words
+from bot.reply import Attachment
+from cogs.badges import credentials, words
 from cogs.badges.catalogue import award_earned, known_badge, standings, title, upcoming
 from cogs.common import (
     fetch_list,
@@ -25,6 +26,7 @@ from cogs.common import (
     reply_page,
     shown_name,
 )
+from cogs.impact.report import file_name as report_file_name
 from config.community import BadgeInfo
 from storage import badges
 from storage.models import MemberRow
@@ -115,6 +117,27 @@ class Badges:
             lines += ["**Next**", *(f"- {line}" for line in ahead)]
         lines.append("Every badge and how to earn it: /badges list")
         reply_page(ctx, shown, lines, action="badges_show", key=str(who.id))
+
+    @command("badges export", private=True)
+    async def badges_export(self, ctx: Context) -> None:
+        """DM yourself your badges as Open Badges 3.0 credentials (a signed JSON file)."""
+        held = await badges.awards_of(
+            ctx.session, community_id=ctx.community.id, member_id=ctx.author.id
+        )
+        if not held:
+            raise UserError(
+                "You hold no badges yet, so there is nothing to export. See /badges list."
+            )
+        data = await credentials.export(ctx, list(held))
+        name = f"badges-{report_file_name(ctx.author.name)}-{local_date(ctx, ctx.now())}.json"
+        attached = Attachment(data, name, "Open Badges 3.0 credentials", "application/json")
+        text = (
+            f"Your {plural(len(held), 'badge')} as Open Badges 3.0 credentials, each signed "
+            "(VC-JWT, EdDSA) by this community. Import the file into a badge wallet, or check "
+            "it with `copbot credentials verify FILE`."
+        )
+        ctx.dm(ctx.author, text, unsolicited=False, files=(attached,))
+        ctx.reply("Your badges are in your DMs as an Open Badges 3.0 file.")
 
     @command("badges list", private=True)
     async def badges_list(self, ctx: Context) -> None:
@@ -321,3 +344,20 @@ class Badges:
         ahead = await upcoming(ctx, ctx.author, limit=1)
         nearest = f" The nearest: {ahead[0]}." if ahead else ""
         ctx.reply(f"**Your badges**\nNone yet.{nearest} See how to earn each with /badges list.")
+
+    @listener("impact")
+    async def impact(self, ctx: Context, report: Gathering) -> None:
+        """The badges the member earned in the period, with their dates."""
+        assert report.member is not None
+        held = await badges.awards_of(
+            ctx.session, community_id=ctx.community.id, member_id=report.member.id
+        )
+        catalogue = ctx.config.badges
+        lines = []
+        for row in held:
+            if report.since <= row.awarded_at < report.until:
+                name = catalogue[row.badge].name if row.badge in catalogue else row.badge
+                granted = " (granted by a moderator)" if row.granted_by is not None else ""
+                lines.append(Line(f"{name}, {local_date(ctx, row.awarded_at)}{granted}"))
+        if lines:
+            report.add("Badges", lines, f"{plural(len(lines), 'badge')} earned.")

@@ -27,6 +27,7 @@ from cogs.common import (
     shown_name,
 )
 from cogs.kudos import limits
+from storage import impact as impact_reads
 from storage import kudos
 
 MAX_RECIPIENTS = 5
@@ -284,6 +285,21 @@ class Kudos:
             f"{plural(count, 'kudos', 'kudos')} given. Thank someone with /kudos." if count else ""
         )
         gathering.add("🙌 Kudos", lines, summary)
+
+    @listener("impact")
+    async def impact(self, ctx: Context, report: Gathering) -> None:
+        """Kudos the member received in the period, and a few of the reasons."""
+        assert report.member is not None
+        total, latest = await impact_reads.kudos_received(
+            ctx.session,
+            community_id=ctx.community.id,
+            member_id=report.member.id,
+            since=report.since,
+            until=report.until,
+        )
+        if total:
+            lines = [Line(f"“{reason}” (from {giver})") for reason, giver in latest]
+            report.add("Kudos received", lines, f"{plural(total, 'kudos', 'kudos')} received.")
 
 
 async def thank(ctx: Context, named: list[Member], reason: str) -> int:

@@ -10,8 +10,9 @@ from bot.commands import Level, Member, Range, action, command, job, listener
 from bot.context import Context
 from bot.errors import UserError
 from bot.pages import Gathering, Line
-from cogs.common import day_month, plural
+from cogs.common import day_month, local_date, plural
 from cogs.matching import rounds, status, words
+from storage import impact as impact_reads
 from storage import matching
 from storage.models.matching import CANT, CHAT, IN, MADE, MET, NEED_MET, NOT_YET, OUT
 
@@ -213,3 +214,22 @@ class Matching:
         """When the next round's follow-up is due, anywhere."""
         async with jobs.session() as session:
             return await matching.next_follow_up(session)
+
+    @listener("impact")
+    async def impact(self, ctx: Context, report: Gathering) -> None:
+        """Matches in the period the member met, and what came of each."""
+        assert report.member is not None
+        found = await impact_reads.matches_that_led_somewhere(
+            ctx.session,
+            community_id=ctx.community.id,
+            member_id=report.member.id,
+            since=report.since,
+            until=report.until,
+        )
+        lines = [
+            Line(f"Round {number}, {local_date(ctx, at)}: {words.CAME.get(came, came)}")
+            for number, at, came in found
+        ]
+        if lines:
+            summary = f"{plural(len(lines), 'match', 'matches')} that led somewhere."
+            report.add("Matches that led somewhere", lines, summary)

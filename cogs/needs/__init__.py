@@ -8,16 +8,16 @@ from typing import TYPE_CHECKING, Annotated
 
 from bot import render
 from bot.binding import as_member
-from bot.commands import Member, Range, Suggest, action, command, job, listener
+from bot.commands import Member, Range, Suggest, action, command, job
 from bot.context import Context
 from bot.errors import UserError
 from bot.metrics import Metric
-from bot.pages import Gathering
 from bot.paging import split_key
 from bot.reply import Button
-from cogs.common import in_words, page_of, plural, reply_page
+from cogs.common import page_of, reply_page
 from cogs.kudos import limits, thank
 from cogs.needs import asking, records, words
+from cogs.needs.listening import NeedsListeners
 from cogs.needs.records import NOUN
 from cogs.tags import MAX_TAG_LENGTH, normalise_tag
 from storage import needs
@@ -25,7 +25,6 @@ from storage.models import MemberRow, NeedRow
 
 if TYPE_CHECKING:
     from bot.jobs import JobRun
-    from bot.news import News
 
 CHUNK = 500  # needs per transaction in the check-in job
 Number = Annotated[int, "Its number, as lists show it (#4)", Range(1, 10**9)]
@@ -34,7 +33,7 @@ Tags = Annotated[str, "1 to 5 comma-separated tags, like grants, funding", Sugge
 BoardTag = Annotated[str | None, "Only those with this tag", Suggest("tag_names")]
 
 
-class Needs:
+class Needs(NeedsListeners):
     """Say what you're looking for and what you can give; meet the members who fit."""
 
     metrics = (
@@ -363,23 +362,3 @@ class Needs:
     async def no_pressed(self, ctx: Context, arg: str) -> None:
         """Not now: tell the asker kindly."""
         await asking.no(ctx, arg)
-
-    @listener("home_opened")
-    async def home(self, ctx: Context) -> None:
-        """The member's open needs and offers, and the needs met, on their home page."""
-        ctx.reply(await words.home(ctx))
-
-    @listener("digest")
-    async def digest(self, ctx: Context, gathering: Gathering) -> None:
-        """The needs met in the digest's period, and who helped."""
-        await words.digest(ctx, gathering)
-
-    @listener("whats_new")
-    async def whats_new(self, ctx: Context, news: News) -> None:
-        """New offers that fit the member's open needs."""
-        count, names = await needs.new_offers_for(
-            ctx.session, community_id=ctx.community.id, member_id=news.member.id, since=news.since
-        )
-        if count:
-            shown = in_words([f"**{render.safe(name)}**" for name in names])
-            news.add(f"🤝 {plural(count, 'new offer')} fit your needs, from {shown}: see /offers")

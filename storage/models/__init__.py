@@ -15,6 +15,7 @@ from storage.models.core import (
     when_column,
 )
 from storage.models.delivery import JobRunRow, OutboxRow
+from storage.models.impact import CommunityKeyRow, IssuedReportRow
 from storage.models.matching import (
     MatchAvoidRow,
     MatchGroupRow,
@@ -43,9 +44,11 @@ __all__ = [
     "ActiveDayRow",
     "BadgeAwardRow",
     "BadgeEventRow",
+    "CommunityKeyRow",
     "CommunityRow",
     "InterestRow",
     "IntroRow",
+    "IssuedReportRow",
     "JobRunRow",
     "KudosGroupRow",
     "KudosRow",

@@ -196,6 +196,15 @@ async def _seed(connection) -> None:  # type: ignore[no-untyped-def]
             "created_at) VALUES (1, 1, 1, 1, 'going well', :when)",
         ):
             await connection.execute(text(statement), {"when": when})
+    if "community_key" in present:  # 0009 and later
+        for statement in (
+            "INSERT INTO community_key (id, community_id, purpose, key, created_at) "
+            "VALUES (1, 1, 'report-hmac', X'00112233', :when)",
+            "INSERT INTO issued_report (id, community_id, member_id, code, since, until, "
+            "issued_at, digest, summary) VALUES (1, 1, 1, 'ABCDEFGHIJKLMNOP', :when, :when, "
+            ":when, 'ab', 'the last 12 months')",
+        ):
+            await connection.execute(text(statement), {"when": when})
 
 
 async def _counts(connection) -> dict[str, int]:  # type: ignore[no-untyped-def]

@@ -16,7 +16,7 @@ import discord
 from bot import render
 from bot.adapters.discord import render as ui
 from bot.delivery import TransientError
-from bot.reply import Image, Reply
+from bot.reply import Attachment, Image, Reply
 
 log = logging.getLogger(__name__)
 CANNOT_DM = 50007  # Discord's "Cannot send messages to this user": their DMs are closed
@@ -69,19 +69,25 @@ async def send_parts(
         extras: dict[str, Any] = {}
         if last and reply.buttons:
             extras["view"] = ui.view(reply.buttons, guild_id=guild_id)
-        if last and reply.image is not None:
-            extras["file"] = as_file(reply.image)
+        uploads = [as_file(reply.image)] if reply.image is not None else []
+        uploads += [as_upload(attached) for attached in reply.files]
+        if last and len(uploads) == 1:
+            extras["file"] = uploads[0]
+        elif last and uploads:
+            extras["files"] = uploads
         sent = await target.send(piece, nonce=nonces[index], allowed_mentions=mentions, **extras)
     assert sent is not None  # chunks() always gives at least one piece
     return sent
 
 
 def without_image(reply: Reply) -> Reply:
-    """The reply with its image's description in the text in place of the image."""
-    if reply.image is None:
+    """The reply with its image's description in the text in place of the image (and no files)."""
+    if reply.image is None and not reply.files:
         return reply
-    text = f"{reply.text}\n\n*{render.safe(reply.image.alt)}*"
-    return dataclasses.replace(reply, text=text, image=None)
+    text = reply.text
+    if reply.image is not None:
+        text = f"{text}\n\n*{render.safe(reply.image.alt)}*"
+    return dataclasses.replace(reply, text=text, image=None, files=())
 
 
 def as_file(image: Image) -> discord.File:
@@ -90,6 +96,15 @@ def as_file(image: Image) -> discord.File:
         io.BytesIO(image.png),
         filename=image.filename,
         description=render.clip(image.alt, ALT_LIMIT),
+    )
+
+
+def as_upload(attached: Attachment) -> discord.File:
+    """A file as an upload, its description as the attachment's."""
+    return discord.File(
+        io.BytesIO(attached.data),
+        filename=attached.filename,
+        description=render.clip(attached.description, ALT_LIMIT) or None,
     )
 
 

@@ -90,7 +90,7 @@ class GuildTransport:
         if channel is None:
             log.warning("nowhere to post in %s", self.guild)
             return False
-        if reply.image is not None and not _can_attach(channel):
+        if (reply.image is not None or reply.files) and not _can_attach(channel):
             # Discord would refuse the whole post; the picture's words still say what it shows.
             log.info("no Attach Files in %s: sending the image's description", channel)
             reply = without_image(reply)

@@ -14,7 +14,7 @@ from bot import render
 from bot.adapters.slack import blocks
 from bot.adapters.slack.clients import retry_after
 from bot.delivery import TransientError
-from bot.reply import Image, Reply
+from bot.reply import Attachment, Image, Reply
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -68,6 +68,8 @@ async def post(client: AsyncWebClient, channel: str, reply: Reply) -> str:
     posted = message_ref(answer["channel"], answer["ts"])
     if reply.image is not None:
         await upload(client, answer["channel"], reply.image)
+    for attached in reply.files:
+        await upload_file(client, answer["channel"], attached)
     return posted
 
 
@@ -88,6 +90,24 @@ async def upload(client: AsyncWebClient, channel: str, image: Image) -> None:
         )
     except (Refused, TransientError, SlackRequestError) as error:
         log.warning("picture %s not shared in %s: %s", image.filename, channel, error)
+
+
+async def upload_file(client: AsyncWebClient, channel: str, attached: Attachment) -> None:
+    """Share a file in a channel; a failure is logged, never raised (as a picture's is)."""
+    extra = {"alt_txt": render.clip(attached.description, ALT_TEXT)} if attached.description else {}
+    try:
+        await call(
+            f"files_upload_v2 in {channel}",
+            client.files_upload_v2(
+                channel=channel,
+                file=attached.data,
+                filename=attached.filename,
+                title=attached.filename,
+                **extra,
+            ),
+        )
+    except (Refused, TransientError, SlackRequestError) as error:
+        log.warning("file %s not shared in %s: %s", attached.filename, channel, error)
 
 
 async def open_dm(client: AsyncWebClient, user_id: str) -> str:
