@@ -20,7 +20,6 @@ from storage import outcomes
 from storage.models import MemberRow, OutcomeRow
 
 Number = Annotated[int, "The outcome's number, as the register shows it", Range(1, 10**9)]
-Text = Annotated[str | None, "A new value"]
 
 
 class Outcomes:
@@ -140,40 +139,44 @@ class Outcomes:
         credits = await outcomes.credits(ctx.session, outcome_id=row.id)
         ctx.reply(words.shown(ctx, row, credits))
 
-    @command("outcome edit", private=True)
+    @command("outcome edit", form=records.EDIT_FORM, private=True)
     async def outcome_edit(
         self,
         ctx: Context,
-        number: Number,
-        title: Text = None,
-        type: Text = None,
-        link: Text = None,
-        license: Text = None,
-        description: Text = None,
+        number: Annotated[int | None, "The outcome's number", Range(1, 10**9)] = None,
+        *,
+        title: Annotated[str, "A new title"] = "",
+        type: Annotated[str, "A new type"] = "",
+        link: Annotated[str, "A new link"] = "",
+        license: Annotated[str, "A new license"] = "",
+        description: Annotated[str, "A new description"] = "",
+        outcome: Annotated[str, "The outcome's number (carried by the edit form)"] = "",
     ) -> None:
-        """Change an outcome you contributed to (title="…" type=… link=… license="…")."""
-        row = await records.find(ctx, number)
+        """Change an outcome you contributed to; with nothing to change, a form opens."""
+        found = number if number is not None else row_id(outcome)
+        if found is None:
+            raise UserError("Say which outcome to change: /outcome edit N (see /outcomes).")
+        row = await records.find(ctx, found)
         await records.check_may_change(ctx, row)
-        if all(v is None for v in (title, type, link, license, description)):
-            raise UserError(
-                f'Say what to change: /outcome edit {number} title="…", type=…, link=…, '
-                'license="…" or description="…".'
-            )
-        if title is not None:
+        submitted = bool(outcome)  # the edit form came back: every field holds its new value
+        if not submitted and not any((title, type, link, license, description)):
+            ctx.show_form(records.edit_form(ctx, row))
+            return
+        if title:
             row.title = records.read_title(title)
-        if type is not None:
+        if type:
             row.type = records.read_type(ctx, type)
-        if link is not None:
+        if link:
             row.link = records.read_link(link)
-        if license is not None:
+        if license:
             row.license = records.read_license(ctx, license)
-        if description is not None:
-            row.description = records.read_description(description)
+        if description or submitted:  # an emptied description in the form clears it
+            row.description = records.read_description(description) if description else ""
         row.edited_at = ctx.now()
         ctx.session.add(row)
         assert row.id is not None
         credits = await outcomes.credits(ctx.session, outcome_id=row.id)
-        ctx.reply(f"Outcome #{number} is changed:\n{words.shown(ctx, row, credits)}")
+        ctx.reply(f"Outcome #{row.number} is changed:\n{words.shown(ctx, row, credits)}")
 
     @command("outcome credit", private=True)
     async def outcome_credit(

@@ -46,6 +46,33 @@ FORM = Form(
 )
 
 
+EDIT_FORM = Form(
+    title="Change an outcome",
+    command="outcome edit",
+    fields=(
+        Field("title", "Title", TITLE_MAX, required=False),
+        Field("type", "Type", 200, required=False, choices_from="outcome_types"),
+        Field("link", "Link (http or https)", LINK_MAX, required=False),
+        Field("license", "License", 200, required=False, choices_from="outcome_licenses"),
+        Field("description", "What it is", DESCRIPTION_MAX, required=False, paragraph=True),
+    ),
+    hidden=(("outcome", ""),),
+)
+
+
+def edit_form(ctx: Context, row: OutcomeRow) -> Form:
+    """The edit form, with the community's menus, the outcome's values, and which one it is."""
+    form = EDIT_FORM.choosing(lambda key: getattr(ctx.config, key, None))
+    current = {
+        "title": row.title,
+        "type": row.type,
+        "link": row.link,
+        "license": row.license,
+        "description": row.description,
+    }
+    return form.prefilled(current).carrying(outcome=str(row.number))
+
+
 def read_title(text: str) -> str:
     """A title: 1 to 120 characters on one line."""
     title = " ".join(text.split())

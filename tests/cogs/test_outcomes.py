@@ -161,8 +161,17 @@ async def test_edit_credit_and_uncredit_are_for_contributors_and_moderators(
     assert (await people.run("alice", '/outcome edit 1 title="Open lab manual v2"')).ok
     assert "Outcome #1: Open lab manual v2" in people.transport.answer()
     assert not (await people.run("alice", "/outcome edit 1 link=ftp://x.org")).ok
-    assert not (await people.run("alice", "/outcome edit 1")).ok
-    assert "Say what to change" in people.transport.answer()
+    people.transport.clear()
+    assert (await people.run("alice", "/outcome edit 1")).ok  # nothing to change: the form
+    [form] = people.transport.forms()
+    values = {f.name: f.value for f in form.form.fields}
+    assert values["title"] == "Open lab manual v2" and values["license"] == "CC BY 4.0"
+    assert dict(form.form.hidden) == {"outcome": "1"}
+    assert "guide" in {f.name: f for f in form.form.fields}["type"].choices
+    submitted = {**values, "description": "", "outcome": "1", "title": "Open lab manual v3"}
+    assert (await people.submit("alice", "outcome edit", submitted)).ok
+    assert "Outcome #1: Open lab manual v3" in people.transport.answer()
+    assert not (await people.submit("dee", "outcome edit", submitted)).ok  # hidden is input
     assert (await people.run("mod", "/outcome edit 1 license=cc0 1.0", Level.MODERATOR)).ok is False
     assert (await people.run("mod", '/outcome edit 1 license="cc0 1.0"', Level.MODERATOR)).ok
     people.transport.clear()
