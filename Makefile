@@ -36,6 +36,7 @@ bench: $(VENV)/.installed-test
 	$(BIN)/python -m bench.matching
 	$(BIN)/python -m bench.matching_round
 	$(BIN)/python -m bench.digest
+	$(BIN)/python -m bench.impact
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -6,7 +6,17 @@ from pathlib import Path
 
 import pytest
 
-from bench import activity, commands, digest, lapse, matching, matching_round, outbox, polls
+from bench import (
+    activity,
+    commands,
+    digest,
+    impact,
+    lapse,
+    matching,
+    matching_round,
+    outbox,
+    polls,
+)
 
 
 async def test_commands_bench_runs_every_command_through_dispatch(tmp_path: Path) -> None:
@@ -135,9 +145,22 @@ async def test_matching_round_bench_runs_two_rounds_through_the_job(tmp_path: Pa
 
 
 def test_digest_main_prints_the_goal(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    argv = ["--members", "50", "--kudos", "500", "--runs", "1", "--db", str(tmp_path / "d.db")]
+    argv = ["--members", "200", "--kudos", "500", "--outcomes", "100", "--runs", "1"]
 
-    assert digest.main(argv) == 0
+    assert digest.main([*argv, "--db", str(tmp_path / "d.db")]) == 0
     out = capsys.readouterr().out
     assert out.count("PASS") + out.count("MISS") == 2
-    assert "outcomes and work groups do not exist yet" in out
+    # The month holds some of every seeded kind: outcomes, groups, needs met and meetings.
+    month = out[out.index("digest of the month") :]
+    for title in ("Kudos", "Outcomes published", "Work groups", "Needs met", "Matching"):
+        assert title in month
+
+
+def test_impact_main_prints_the_goal(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    argv = ["--members", "200", "--kudos", "500", "--outcomes", "100", "--runs", "3"]
+
+    assert impact.main([*argv, "--db", str(tmp_path / "i.db")]) == 0
+    out = capsys.readouterr().out
+    assert "3 runs" in out and out.count("PASS") + out.count("MISS") == 1
+    for title in ("Kudos received", "Badges", "Outcomes", "Work groups", "Needs helped meet"):
+        assert title in out  # the star's report had something in each
