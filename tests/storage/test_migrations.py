@@ -214,6 +214,7 @@ async def _seed(connection) -> None:  # type: ignore[no-untyped-def]
             {"when": when},
         )
 
+
 async def _counts(connection) -> dict[str, int]:  # type: ignore[no-untyped-def]
     """Row counts of the tables this revision has."""
     present = await connection.run_sync(lambda c: set(inspect(c).get_table_names()))
