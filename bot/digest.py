@@ -22,12 +22,12 @@ async def gather_digest(ctx: Context, since: datetime, until: datetime) -> Page:
     return Page(
         title=f"{ctx.community.name} digest",
         subtitle=period_words(since, until, ctx.config.timezone),
-        sections=_credited(gathering.sections, paused),
+        sections=without_paused(gathering.sections, paused),
         footer=FOOTER,
     )
 
 
-def _credited(sections: list[Section], paused: frozenset[int]) -> list[Section]:
+def without_paused(sections: list[Section], paused: frozenset[int]) -> list[Section]:
     """The sections without a line naming a member who paused their credit (counts stay)."""
     # Listeners leave paused members' names out of lines that credit several people; this is
     # the backstop, so a listener that forgets can't show a paused member in the digest.
