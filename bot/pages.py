@@ -27,6 +27,7 @@ class Line:
 
     text: str
     link: str | None = None  # http or https only; anything else is dropped
+    members: tuple[int, ...] = ()  # the members the line names or credits (for /privacy credit)
 
     @property
     def web_link(self) -> str | None:
@@ -61,6 +62,8 @@ class Gathering:
     until: datetime  # aware UTC, exclusive
     member: Member | None = None
     sections: list[Section] = field(default_factory=list)
+    # Members who paused their public credit: a line naming several leaves them out by name.
+    paused: frozenset[int] = frozenset()
 
     def add(self, title: str, lines: list[Line], summary: str = "") -> None:
         """One feature's section; an empty one is left out."""

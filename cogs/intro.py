@@ -281,9 +281,14 @@ class Intro:
             ctx.session, community_id=community_id, since=since, until=until
         )
         # Names and tags stay as written: each rendering of the page escapes them its own way.
-        lines = [Line(f"{name}: {tags}" if tags else name) for name, tags in found]
-        if count > len(found):
-            lines.append(Line(f"and {plural(count - len(found), 'other')}"))
+        # A newcomer who paused their public credit is counted, never named.
+        lines = [
+            Line(f"{name}: {tags}" if tags else name, members=(member_id,))
+            for member_id, name, tags in found
+            if member_id not in gathering.paused
+        ]
+        if count > len(lines):
+            lines.append(Line(f"and {plural(count - len(lines), 'other')}"))
         said = [plural(joined, "member") + " joined"] if joined else []
         if count:
             said.append(f"{plural(count, 'member')} introduced themselves")

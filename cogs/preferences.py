@@ -1,4 +1,4 @@
-"""Preferences: members pause what copbot sends unasked, or stop it; the outbox enforces both."""
+"""Preferences: members pause what copbot sends unasked, or stop it, and pause their credit."""
 
 from __future__ import annotations
 
@@ -12,16 +12,18 @@ from bot.errors import UserError
 from bot.outbox import PAUSE_ACTION, STOP_ACTION
 from cogs.common import day_month
 from config.values import ValueRuleError, whole_number
-from storage import members
+from storage import members, privacy
 from storage.models import MemberRow
 
 AWAY_DAYS = 30
 MOST_DAYS = 365
 UNASKED = "nudges, welcome-backs and the other messages copbot sends unasked"
+# Said with every change, so nobody believes more is hidden than is.
+STILL_NAMED = "Kudos posts, leaderboards and your own impact report still name you."
 
 
 class Preferences:
-    """Say what copbot may send you unasked: pause it for a while, or stop it."""
+    """What copbot may send you unasked (pause or stop it), and whether the digest names you."""
 
     @command("away", private=True)
     async def away(
@@ -94,6 +96,32 @@ class Preferences:
         await members.set_dms_off(ctx.session, member=row, off=True)
         ctx.reply("Done: copbot won't DM you unasked. /dms on to undo.")
 
+    @command("privacy", private=True)
+    async def privacy(
+        self,
+        ctx: Context,
+        what: Annotated[Literal["credit"] | None, "credit: your name in the digest"] = None,
+        setting: Annotated[
+            Literal["off", "on"] | None, "off leaves your name out of the digest, on brings it back"
+        ] = None,
+    ) -> None:
+        """Leave your name out of the digest (/privacy credit off) or bring it back (on)."""
+        row = await _own_row(ctx)
+        assert row.id is not None
+        where = {"community_id": ctx.community.id, "member_id": row.id}
+        if setting is None:
+            off = await privacy.credit_off(ctx.session, **where)
+            ctx.reply(_credit_state(off=off))
+            return
+        await privacy.set_credit_off(ctx.session, **where, off=setting == "off", now=ctx.now())
+        if setting == "off":
+            ctx.reply(
+                "Done: the digest won't name you; you are still counted in its totals. "
+                f"{STILL_NAMED} /privacy credit on to undo."
+            )
+        else:
+            ctx.reply("Done: the digest may name you again. /privacy credit off to pause it.")
+
 
 def _days(typed: str | None) -> int:
     if typed is None:
@@ -117,6 +145,18 @@ def _state(ctx: Context, row: MemberRow) -> str:
             "/away off ends it; /dms off stops copbot's unasked DMs for good."
         )
     return f"copbot may send you {UNASKED}. /dms off stops them; /away pauses them."
+
+
+def _credit_state(*, off: bool) -> str:
+    if off:
+        return (
+            "Your public credit is paused: the digest leaves your name out (you are still "
+            f"counted). {STILL_NAMED} /privacy credit on brings it back."
+        )
+    return (
+        "The digest may name you (as a newcomer, for kudos, badges, needs you helped meet and "
+        "outcomes you made). /privacy credit off leaves your name out."
+    )
 
 
 def _paused_until(ctx: Context, row: MemberRow) -> str | None:

@@ -206,9 +206,9 @@ async def newcomers_since(
 
 async def introduced_between(
     session: AsyncSession, *, community_id: int, since: datetime, until: datetime, limit: int = 10
-) -> tuple[int, list[tuple[str, str]]]:
+) -> tuple[int, list[tuple[int, str, str]]]:
     """Who wrote a first intro in [since, until) and is still here: how many; the first few
-    (name, interests), oldest first."""
+    (member id, name, interests), oldest first."""
     older = aliased(IntroRow)
     earlier = select(older.id).where(
         older.community_id == community_id,
@@ -231,13 +231,13 @@ async def introduced_between(
     if not count:
         return 0, []
     found = await session.exec(
-        select(MemberRow.name, IntroRow.interests)
+        select(MemberRow.id, MemberRow.name, IntroRow.interests)
         .join(MemberRow, col(MemberRow.id) == col(IntroRow.member_id))
         .where(*where)
         .order_by(col(IntroRow.created_at), col(IntroRow.id))
         .limit(limit)
     )
-    return count, [(name, interests) for name, interests in found.all()]
+    return count, [(member_id, name, interests) for member_id, name, interests in found.all()]
 
 
 async def joined_between(

@@ -300,6 +300,8 @@ class Thanks:
     receivers: list[str]
     reason: str
     spotlight: bool
+    giver_id: int
+    receiver_ids: list[int]
 
 
 async def thanks_between(
@@ -326,16 +328,25 @@ async def thanks_between(
         )
     ).all()
     names: dict[int, list[str]] = {group.id or 0: [] for group, _ in groups}
+    ids: dict[int, list[int]] = {group_id: [] for group_id in names}
     found = await session.exec(
-        select(KudosRow.group_id, MemberRow.name)
+        select(KudosRow.group_id, MemberRow.name, KudosRow.receiver_id)
         .join(MemberRow, col(MemberRow.id) == col(KudosRow.receiver_id))
         .where(col(KudosRow.group_id).in_(names))
         .order_by(col(KudosRow.id))
     )
-    for group_id, name in found.all():
+    for group_id, name, receiver_id in found.all():
         names[group_id].append(name)
+        ids[group_id].append(receiver_id)
     thanks = [
-        Thanks(giver, names[group.id or 0], group.reason, group.spotlight)
+        Thanks(
+            giver,
+            names[group.id or 0],
+            group.reason,
+            group.spotlight,
+            group.giver_id,
+            ids[group.id or 0],
+        )
         for group, giver in groups
     ]
     return count, thanks

@@ -324,11 +324,17 @@ class Badges:
             ctx.session, community_id=ctx.community.id, since=gathering.since, until=gathering.until
         )
         lines = []
-        for badge, count, names in found:
+        for badge, count, holders in found:
             info = ctx.config.badges.get(badge)
             named = f"{info.emoji} {info.name}" if info else badge  # as written: pages escape
-            more = [plural(count - len(names), "other")] if count > len(names) else []
-            lines.append(Line(f"{named}: {in_words([*names, *more])}"))
+            # A holder who paused their public credit is counted among the others, not named.
+            shown = [(i, name) for i, name in holders if i not in gathering.paused]
+            names = [name for _, name in shown]
+            if not shown:
+                names = [plural(count, "member")]
+            elif count > len(shown):
+                names.append(plural(count - len(shown), "other"))
+            lines.append(Line(f"{named}: {in_words(names)}", members=tuple(i for i, _ in shown)))
         gathering.add("🏅 Badges earned", lines)
 
     @listener("home_opened")

@@ -10,7 +10,8 @@ from storage.models import OutcomeRow
 
 async def digest(ctx: Context, gathering: Gathering) -> None:
     """ "Work groups": each group started, updated or closed in [since, until)."""
-    # Members can't pause public credit yet; when such a preference exists, skip them here.
+    # A group's line names no member (not its lead, not its members), so /privacy credit off
+    # has nothing to leave out here: its lines credit nobody (members=()).
     since, until = gathering.since, gathering.until
     rows = await groups.changed_between(
         ctx.session, community_id=ctx.community.id, since=since, until=until

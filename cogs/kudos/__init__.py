@@ -277,10 +277,7 @@ class Kudos:
             until=gathering.until,
             limit=DIGEST_MOST,
         )
-        lines = [
-            Line(f"{'⭐ ' if t.spotlight else ''}{t.giver} → {', '.join(t.receivers)}: {t.reason}")
-            for t in found
-        ]
+        lines = [line for t in found if (line := _digest_line(t, gathering.paused))]
         summary = (
             f"{plural(count, 'kudos', 'kudos')} given. Thank someone with /kudos." if count else ""
         )
@@ -329,6 +326,20 @@ async def give(ctx: Context, recipients: list[Member], reason: str, *, spotlight
         buttons=(Button("+1", "kudos_plus", str(group.id)),),
     )
     ctx.progressed(ctx.author, *recipients)
+
+
+def _digest_line(t: kudos.Thanks, paused: frozenset[int]) -> Line | None:
+    """A thanks for the digest, naming nobody who paused their public credit."""
+    # A receiver who paused is left out by name; a thanks from a paused giver, or to paused
+    # members only, is left out whole (it would credit nobody, or quote a paused giver).
+    shown = [(i, n) for i, n in zip(t.receiver_ids, t.receivers, strict=True) if i not in paused]
+    if t.giver_id in paused or not shown:
+        return None
+    star = "⭐ " if t.spotlight else ""
+    names = ", ".join(name for _, name in shown)
+    return Line(
+        f"{star}{t.giver} → {names}: {t.reason}", members=(t.giver_id, *(i for i, _ in shown))
+    )
 
 
 def _entry_line(ctx: Context, entry: kudos.Entry) -> str:

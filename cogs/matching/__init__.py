@@ -174,6 +174,7 @@ class Matching:
         )
         if not found.met:
             return
+        # Counts name nobody, so these lines credit no member (members=()).
         lines = (
             [Line(f"{plural(found.needs_met, 'need')} met in a meeting")] if found.needs_met else []
         )

@@ -115,8 +115,10 @@ async def digest(ctx: Context, gathering: Gathering) -> None:
     for row, helper in found:
         # As written, clipped: each rendering of the page escapes it its own way.
         what = render.clip(" ".join(row.what.split()), 120)
-        lines.append(
-            Line(f"#{row.number} {what}" + (f", with help from {helper}" if helper else ""))
-        )
+        # A helper who paused their public credit goes unnamed; the need met is still news.
+        named = helper and row.helper_id is not None and row.helper_id not in gathering.paused
+        by = f", with help from {helper}" if named else ""
+        helpers = (row.helper_id,) if named and row.helper_id is not None else ()
+        lines.append(Line(f"#{row.number} {what}{by}", members=helpers))
     summary = f"{plural(count, 'need')} met. Ask for help with /need add." if count else ""
     gathering.add("🤝 Needs met", lines, summary)

@@ -10,18 +10,23 @@ from storage import outcomes
 
 async def digest(ctx: Context, gathering: Gathering) -> None:
     """ "Outcomes published": each outcome added in [since, until), with its contributors."""
-    # Members can't pause public credit yet; when such a preference exists, skip them here.
     rows = await outcomes.created_between(
         ctx.session, community_id=ctx.community.id, since=gathering.since, until=gathering.until
     )
     lines = []
     for row in rows:
         assert row.id is not None
-        names = [
-            member.name for _, member in await outcomes.credits(ctx.session, outcome_id=row.id)
+        # A contributor who paused their public credit is left out of the names; the outcome
+        # is the community's, so it is still listed.
+        shown = [
+            member
+            for _, member in await outcomes.credits(ctx.session, outcome_id=row.id)
+            if member.id not in gathering.paused
         ]
-        by = f" by {in_words(names)}" if names else ""
-        lines.append(Line(f"{row.title} ({row.type}, {row.license}){by}", row.link))
+        by = f" by {in_words([member.name for member in shown])}" if shown else ""
+        credited = tuple(member.id for member in shown if member.id is not None)
+        line = Line(f"{row.title} ({row.type}, {row.license}){by}", row.link, members=credited)
+        lines.append(line)
     gathering.add("Outcomes published", lines)
 
 

@@ -22,6 +22,7 @@ async def add_section(ctx: Context, gathering: Gathering) -> None:
         session, community_id=community_id, since=gathering.since, until=gathering.until
     )
     answered = await polls.answered(session, poll=poll) if poll is not None else 0
+    # No line names a member (totals, and what moderators did), so none credits one.
     lines: list[Line] = []
     summary = ""
     done: list[PollResponseRow] = []

@@ -157,8 +157,8 @@ async def earned_since(
 
 async def awarded_between(
     session: AsyncSession, *, community_id: int, since: datetime, until: datetime, names: int = 5
-) -> list[tuple[str, int, list[str]]]:
-    """Badges awarded in [since, until) to members still here: (badge, how many, first names)."""
+) -> list[tuple[str, int, list[tuple[int, str]]]]:
+    """Badges awarded in [since, until) to members still here: (badge, count, first (id, name)s)."""
     where = (
         BadgeAwardRow.community_id == community_id,
         col(BadgeAwardRow.awarded_at) >= since,
@@ -172,14 +172,14 @@ async def awarded_between(
         .group_by(col(BadgeAwardRow.badge))
         .order_by(func.min(BadgeAwardRow.awarded_at))
     )
-    found: list[tuple[str, int, list[str]]] = []
+    found: list[tuple[str, int, list[tuple[int, str]]]] = []
     for badge, count in counts.all():
         first = await session.exec(
-            select(MemberRow.name)
+            select(MemberRow.id, MemberRow.name)
             .join(BadgeAwardRow, col(BadgeAwardRow.member_id) == col(MemberRow.id))
             .where(*where, BadgeAwardRow.badge == badge)
             .order_by(col(BadgeAwardRow.awarded_at), col(BadgeAwardRow.id))
             .limit(names)
         )
-        found.append((badge, count, list(first.all())))
+        found.append((badge, count, [(member_id, name) for member_id, name in first.all()]))
     return found

@@ -39,6 +39,7 @@ from storage.models.polls import (
     PollVoteRow,
     PollVoterRow,
 )
+from storage.models.privacy import MemberPrivacyRow
 
 __all__ = [
     "ActiveDayRow",
@@ -59,6 +60,7 @@ __all__ = [
     "MatchMemberRow",
     "MatchRoundRow",
     "MatchSeatRow",
+    "MemberPrivacyRow",
     "MemberRow",
     "NeedIntroRow",
     "NeedRow",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.digest import without_paused
 from bot.pages import Line, Page, Section, to_chat, to_html, to_markdown
 
 HOSTILE = "ana <script>alert(1)</script> @everyone **bold**"
@@ -41,3 +42,17 @@ def test_chat_neutralises_mentions_and_clips_long_sections() -> None:
     long = Page("T", "s", [Section("Many", [Line(f"item {n}") for n in range(8)])])
     assert "@everyone" not in to_chat(page())
     assert to_chat(long).splitlines()[-1] == "- and 3 more"
+
+
+def test_the_digest_drops_lines_crediting_a_paused_member_and_empty_sections() -> None:
+    kept = Section(
+        "Kept", [Line("ana", members=(1,)), Line("quill", members=(2,)), Line("a count")]
+    )
+    counted = Section("Counted", [Line("quill and ana", members=(2, 1))], "2 things")
+    emptied = Section("Emptied", [Line("quill", members=(2,))])
+    sections = without_paused([kept, counted, emptied], frozenset({2}))
+    assert [(s.title, [line.text for line in s.lines], s.summary) for s in sections] == [
+        ("Kept", ["ana", "a count"], ""),
+        ("Counted", [], "2 things"),  # a summary is a count, not credit: it stays
+    ]
+    assert without_paused([kept], frozenset()) == [kept]

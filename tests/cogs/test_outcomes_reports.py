@@ -47,7 +47,11 @@ async def test_digest_impact_and_home(driver: Driver, runtime: Runtime) -> None:
     digest = await _gather(runtime, driver, "digest", None)
     sections = {s.title: s.lines for s in digest.sections}
     assert sections["Outcomes published"] == [
-        Line("Open lab manual (guide, CC BY 4.0) by ana and ben", "https://example.org/lab")
+        Line(
+            "Open lab manual (guide, CC BY 4.0) by ana and ben",
+            "https://example.org/lab",
+            members=(1, 2),  # ana and ben, whom the line credits
+        )
     ]
     assert sections["Work groups"] == [Line("Open labs (guide): started")]
     impact = await _gather(runtime, driver, "impact", "ben")

@@ -1,4 +1,4 @@
-"""Preferences: /away and /dms, their bad input, and the way-out buttons on unasked DMs."""
+"""Preferences: /away, /dms and /privacy, their bad input, and the way-out buttons on DMs."""
 
 from __future__ import annotations
 
@@ -95,3 +95,37 @@ async def test_the_way_out_buttons_pause_or_stop_and_are_not_activity(
 async def test_an_odd_pause_button_still_pauses_for_a_month(driver: Driver) -> None:
     await driver.press("ana", Button("Pause", PAUSE_ACTION, "forever").custom_id)
     assert driver.transport.answer().startswith("Paused until 2 December;")
+
+
+async def test_privacy_credit_off_and_on_and_what_is_set(driver: Driver) -> None:
+    await driver.run("ana", "/privacy")
+    assert driver.transport.answer().startswith("The digest may name you (as a newcomer,")
+    assert driver.transport.to_invoker()[-1].reply.private
+    assert (await driver.run("ana", "/privacy credit off")).ok
+    assert driver.transport.answer() == (
+        "Done: the digest won't name you; you are still counted in its totals. Kudos posts, "
+        "leaderboards and your own impact report still name you. /privacy credit on to undo."
+    )
+    assert driver.transport.to_invoker()[-1].reply.private
+    await driver.run("ana", "/privacy credit")
+    assert driver.transport.answer().startswith("Your public credit is paused:")
+    await driver.run("ana", "/privacy credit off")  # twice is still off, not an error
+    await driver.run("ana", "/privacy")
+    assert driver.transport.answer().startswith("Your public credit is paused:")
+    await driver.run("ana", "/privacy credit on")
+    assert driver.transport.answer() == (
+        "Done: the digest may name you again. /privacy credit off to pause it."
+    )
+    await driver.run("ana", "/privacy")
+    assert driver.transport.answer().startswith("The digest may name you")
+
+
+async def test_privacy_names_its_choices(driver: Driver) -> None:
+    outcome = await driver.run("ana", "/privacy credit maybe")
+    assert not outcome.ok
+    assert driver.transport.answer() == (
+        "`setting` must be one of: off, on (not “maybe”).\nUsage: `/privacy [credit] [off|on]`"
+    )
+    assert driver.transport.to_invoker()[-1].reply.private
+    await driver.run("ana", "/privacy")
+    assert driver.transport.answer().startswith("The digest may name you")

@@ -205,6 +205,14 @@ async def _seed(connection) -> None:  # type: ignore[no-untyped-def]
             ":when, 'ab', 'the last 12 months')",
         ):
             await connection.execute(text(statement), {"when": when})
+    if "member_privacy" in present:  # 0010 and later
+        await connection.execute(
+            text(
+                "INSERT INTO member_privacy (member_id, community_id, credit_off, changed_at) "
+                "VALUES (1, 1, 1, :when)"
+            ),
+            {"when": when},
+        )
 
 
 async def _counts(connection) -> dict[str, int]:  # type: ignore[no-untyped-def]
