@@ -13,16 +13,12 @@ async def digest(ctx: Context, gathering: Gathering) -> None:
     rows = await outcomes.created_between(
         ctx.session, community_id=ctx.community.id, since=gathering.since, until=gathering.until
     )
+    credits = await outcomes.credits_of(ctx.session, outcome_ids=[row.id or 0 for row in rows])
     lines = []
     for row in rows:
-        assert row.id is not None
         # A contributor who paused their public credit is left out of the names; the outcome
         # is the community's, so it is still listed.
-        shown = [
-            member
-            for _, member in await outcomes.credits(ctx.session, outcome_id=row.id)
-            if member.id not in gathering.paused
-        ]
+        shown = [member for _, member in credits[row.id or 0] if member.id not in gathering.paused]
         by = f" by {in_words([member.name for member in shown])}" if shown else ""
         credited = tuple(member.id for member in shown if member.id is not None)
         line = Line(f"{row.title} ({row.type}, {row.license}){by}", row.link, members=credited)

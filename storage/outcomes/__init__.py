@@ -108,6 +108,27 @@ async def credits(session: AsyncSession, *, outcome_id: int) -> Sequence[Credit]
     return found.all()
 
 
+async def credits_of(
+    session: AsyncSession, *, outcome_ids: Sequence[int]
+) -> dict[int, list[Credit]]:
+    """Many outcomes' standing credits at once (a month's digest lists hundreds), by outcome."""
+    found: dict[int, list[Credit]] = {outcome_id: [] for outcome_id in outcome_ids}
+    unique = list(found)
+    for start in range(0, len(unique), 1_000):
+        rows = await session.exec(
+            select(OutcomeCreditRow, MemberRow)
+            .join(MemberRow, col(MemberRow.id) == col(OutcomeCreditRow.member_id))
+            .where(
+                col(OutcomeCreditRow.outcome_id).in_(unique[start : start + 1_000]),
+                col(OutcomeCreditRow.removed_at).is_(None),
+            )
+            .order_by(col(OutcomeCreditRow.added_at), col(MemberRow.name))
+        )
+        for credit in rows.all():
+            found[credit[0].outcome_id].append(credit)
+    return found
+
+
 async def register(
     session: AsyncSession,
     *,
