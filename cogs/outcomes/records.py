@@ -34,7 +34,6 @@ FORM = Form(
             required=False,
             choices_from="outcome_licenses",
         ),
-        Field("description", "What it is", DESCRIPTION_MAX, required=False, paragraph=True),
         Field(
             "contributors",
             "Contributors: @name role, comma-separated",
@@ -42,6 +41,8 @@ FORM = Form(
             required=False,
             placeholder="@alice author, @bob reviewer",
         ),
+        # Last: Discord's modal holds five inputs, and drops this one (/outcome edit sets it).
+        Field("description", "What it is", DESCRIPTION_MAX, required=False, paragraph=True),
     ),
 )
 
