@@ -377,6 +377,7 @@ class Dispatcher:
             here=place.channel,
             entries=entries,
             now=self.clock.now(),
+            claim=self.sender.claims.stamp(),
         )
         # Claimed before the commit makes them visible: the background sender leaves them to
         # this command's own delivery, so none goes twice.

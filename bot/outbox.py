@@ -87,11 +87,15 @@ async def store(
     here: str | None,
     entries: list[Queued],
     now: datetime,
+    claim: dict[str, Any] | None = None,
 ) -> list[tuple[OutboxRow, Queued]]:
     """Write queued messages into the outbox in the caller's transaction; the rows to send."""
     dm_ids = [e.item.member.id for e in entries if isinstance(e.item, ToMember) and e.unsolicited]
     people = await outbox.standings_of(session, ids=dm_ids)
-    values = [_values(entry, community_id, here, now, people) for entry in entries]
+    # Claimed as they are written (`claim`): the sender that will deliver them is named.
+    values = [
+        {**_values(entry, community_id, here, now, people), **(claim or {})} for entry in entries
+    ]
     rows = await outbox.queue_values(session, rows=values)
     return [
         (row, entry)

@@ -79,6 +79,7 @@ async def build_runtime(
             activity.flush,
             "Write buffered member activity to the database",
             every=settings.activity_flush_seconds,
+            per_process=True,  # each process writes the activity it buffered itself
         )
     )
     jobs = Jobs(dispatcher)

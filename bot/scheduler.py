@@ -31,6 +31,9 @@ class Job:
     help: str
     every: float
     due: DueFunc | None = None  # the next time it has work, so a moved clock stops there
+    # Work of this process's own (writing its buffered activity) runs in every process; the
+    # rest is the community's and runs only in the leader, so nothing is said twice.
+    per_process: bool = False
 
     @property
     def when(self) -> str:
@@ -45,6 +48,7 @@ class Scheduler:
         self.clock = clock
         self.jobs: dict[str, Job] = {}
         self.local = local
+        self.leading = True  # whether this process runs the leader's jobs (see bot.leader)
         self._scheduler = AsyncIOScheduler(timezone=UTC)
 
     def add(self, job: Job) -> None:
@@ -52,7 +56,7 @@ class Scheduler:
         self.jobs[job.name] = job
         # One run at a time, and a missed run is run once, not once per missed period.
         self._scheduler.add_job(
-            self._guarded(job.name, job.func),
+            self._guarded(job.name, job.func, leader_only=not job.per_process),
             IntervalTrigger(seconds=job.every),
             id=job.name,
             max_instances=1,
@@ -68,7 +72,7 @@ class Scheduler:
     def start(self) -> None:
         """Start keeping time (inside the running event loop); due local jobs run at once."""
         if self.local is not None:
-            tick = self._guarded("local jobs", self._tick)
+            tick = self._guarded("local jobs", self._tick, leader_only=True)
             self._scheduler.add_job(
                 tick,
                 IntervalTrigger(seconds=TICK_SECONDS),
@@ -78,6 +82,16 @@ class Scheduler:
                 next_run_time=datetime.now(UTC),
             )
         self._scheduler.start()
+
+    def pause(self) -> None:
+        """Stop running the leader's jobs (another process leads); a run under way finishes."""
+        self.leading = False
+
+    def resume(self) -> None:
+        """Run the leader's jobs again, local-time ones looked at straight away."""
+        self.leading = True
+        if self._scheduler.running and self._scheduler.get_job("local-jobs") is not None:
+            self._scheduler.modify_job("local-jobs", next_run_time=datetime.now(UTC))
 
     def shutdown(self) -> None:
         """Stop; jobs already running finish on their own."""
@@ -129,14 +143,16 @@ class Scheduler:
         for job in self.jobs.values():
             at = await job.due() if job.due else None
             if job.due is None or (at is not None and at <= self.clock.now()):
-                await self._guarded(job.name, job.func)()
+                await self._guarded(job.name, job.func, leader_only=not job.per_process)()
 
     async def _tick(self) -> object:
         assert self.local is not None
         return await self.local.run_due(self.clock.now())
 
-    def _guarded(self, name: str, func: JobFunc) -> JobFunc:
+    def _guarded(self, name: str, func: JobFunc, *, leader_only: bool) -> JobFunc:
         async def run() -> object:
+            if leader_only and not self.leading:
+                return None  # the leader runs it; job-run records cover a handover
             try:
                 return await func()
             except asyncio.CancelledError:

@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterable
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
+from bot.claims import Claims
 from bot.clock import Clock
 from bot.delivery import TransientError
 from bot.outbox import Queued, away_reason, fallback_for, item_of, member_of
@@ -58,9 +59,7 @@ class Sender:
         self._pacer = Pacer(clock)
         self._wake = asyncio.Event()
         self._communities: dict[int, CommunityRow] = {}
-        # Rows someone in this process is sending: a command's own (claimed before its commit)
-        # or a pass's. Nobody else sends them, so a row never goes twice from two senders.
-        self._claimed: set[int] = set()
+        self.claims = Claims(clock)  # so a row never goes twice, from this process or another
         # Held while a pass reads what is due and claims it, and while a finished row's claim
         # is let go: a read that began before the outcome was written then still sees it claimed.
         self._reading = asyncio.Lock()
@@ -82,11 +81,16 @@ class Sender:
 
     def hold(self, rows: Iterable[OutboxRow]) -> None:
         """Claim a command's rows before its commit: its own delivery sends them, nobody else."""
-        self._claimed.update(row.id for row in rows if row.id is not None)
+        self.claims.hold(rows)
 
     def release(self, rows: Iterable[OutboxRow]) -> None:
         """Give back rows still pending (unsent, or rolled back): whoever comes next sends them."""
-        self._claimed.difference_update(row.id for row in rows)
+        self.claims.release(rows)
+
+    async def take_over(self) -> int:
+        """Let every claim go, this process being alone on its database; how many there were."""
+        async with self.db.session() as session, session.begin():
+            return await outbox.unclaim_all(session)
 
     async def deliver_now(
         self,
@@ -224,12 +228,18 @@ class Sender:
         return max(0.0, wait)
 
     async def _claim_due(self) -> tuple[list[OutboxRow], list[OutboxRow]]:
-        """What is due (the query's rows) and, claimed for this pass, those nobody else holds."""
+        """What this sender claimed of what is due and, for this pass, those nobody here holds."""
         async with self.db.session() as session, self._reading:
-            found = await outbox.due(
-                session, now=self.clock.now(), limit=BATCH, platforms=self.served
-            )
-            rows = [row for row in found if row.id not in self._claimed]
+            async with session.begin():  # committed at once: other processes see the claims
+                found = await outbox.claim(
+                    session,
+                    now=self.clock.now(),
+                    until=self.claims.until(),
+                    by=self.claims.name,
+                    limit=BATCH,
+                    platforms=self.served,
+                )
+            rows = [row for row in found if row.id not in self.claims.held]
             self.hold(rows)
         return found, rows
 
@@ -287,6 +297,8 @@ class Sender:
             wait = outbox.Result(row.id, outbox.PENDING, not_before=later, tried=False)
             work.note(row, wait)
             return 0.0
+        if not self.claims.fresh(row):
+            return EDIT_WAIT  # its claim may run out mid-send: claimed afresh by the next pass
         if pause := self._pause(place.platform, row, edits):
             return pause
         await self._attempt(place, row, item, transport, work)
@@ -352,6 +364,8 @@ class Sender:
         async with self.db.session() as session, session.begin():
             await outbox.record(session, results=results, now=self.clock.now())
             if extra:
+                for row in extra if work.own else ():
+                    row.claimed_by, row.claimed_until = self.claims.name, self.claims.until()
                 await outbox.queue(session, rows=extra)
                 if work.own:
                     self.hold(extra)  # before the commit, as a command's own rows are

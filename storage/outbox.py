@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import bindparam, func, insert, update
+from sqlalchemy import bindparam, func, insert, or_, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -99,6 +99,57 @@ async def due(
     return list((await session.exec(query)).all())
 
 
+def _claimable(now: datetime, by: str) -> Any:
+    # Unclaimed, or the claim ran out (its sender died mid-send), or already this sender's.
+    return or_(
+        col(OutboxRow.claimed_until).is_(None),
+        col(OutboxRow.claimed_until) <= now,
+        col(OutboxRow.claimed_by) == by,
+    )
+
+
+async def claim(
+    session: AsyncSession,
+    *,
+    now: datetime,
+    until: datetime,
+    by: str,
+    limit: int,
+    platforms: Sequence[str],
+) -> list[OutboxRow]:
+    """Claim for sender `by` the due rows nobody else holds: replies first, then the oldest."""
+    chosen = (
+        _pending_for(platforms)
+        .with_only_columns(col(OutboxRow.id))
+        .where(col(OutboxRow.not_before) <= now, _claimable(now, by))
+        .order_by(col(OutboxRow.unsolicited), col(OutboxRow.id))
+        .limit(limit)
+    )
+    if session.get_bind().dialect.name == "postgresql":
+        # Rows another sender is claiming this instant are passed over, not waited for.
+        chosen = chosen.with_for_update(skip_locked=True, of=OutboxRow.__table__)  # type: ignore[arg-type]
+    statement = (
+        update(OutboxRow)
+        # The conditions again: a row claimed meanwhile is left out, not taken twice.
+        .where(col(OutboxRow.id).in_(chosen), OutboxRow.status == PENDING, _claimable(now, by))
+        .values(claimed_by=by, claimed_until=until)
+        .returning(OutboxRow)
+        .execution_options(synchronize_session=False)
+    )
+    rows = list((await session.exec(statement)).scalars())  # type: ignore[call-overload]
+    return sorted(rows, key=lambda row: (row.unsolicited, row.id))
+
+
+async def unclaim_all(session: AsyncSession) -> int:
+    """Let every claim go (one process alone on its database, at start-up); how many."""
+    statement = (
+        update(OutboxRow)
+        .where(col(OutboxRow.claimed_by).is_not(None), OutboxRow.status == PENDING)
+        .values(claimed_by=None, claimed_until=None)
+    )
+    return (await session.exec(statement)).rowcount  # type: ignore[call-overload,no-any-return]
+
+
 async def next_due(
     session: AsyncSession, *, platforms: Sequence[str], after: datetime | None = None
 ) -> datetime | None:
@@ -188,6 +239,8 @@ _FINISH = (
         outcome=bindparam("new_outcome"),
         attempts=OutboxRow.attempts + bindparam("tries"),
         sent_at=bindparam("done_at"),
+        claimed_by=None,
+        claimed_until=None,
     )
 )
 _RETRY = (
@@ -197,6 +250,8 @@ _RETRY = (
         outcome=bindparam("new_outcome"),
         attempts=OutboxRow.attempts + bindparam("tries"),
         not_before=bindparam("retry_at"),
+        claimed_by=None,  # whichever sender comes first retries it
+        claimed_until=None,
     )
 )
 

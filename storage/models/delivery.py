@@ -41,6 +41,9 @@ class OutboxRow(SQLModel, table=True):
     outcome: str = Field(default="", max_length=300)  # why it was refused, skipped or failed
     created_at: datetime = Field(sa_column=when_column())
     sent_at: datetime | None = Field(default=None, sa_column=when_column(nullable=True))
+    # Which sender is sending it, and until when: another process takes it over only after.
+    claimed_by: str | None = Field(default=None, max_length=64)
+    claimed_until: datetime | None = Field(default=None, sa_column=when_column(nullable=True))
 
 
 class JobRunRow(SQLModel, table=True):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
+from bot.claims import CLAIM
 from bot.runtime import Runtime
 from bot.sender import DEFER, Sender
 from tests.bot.conftest import Herald, outbox_rows, run
@@ -39,9 +40,13 @@ async def test_a_crash_before_the_write_resends_with_the_same_nonce(
 ) -> None:
     platform.dedupes = True
     await run(runtime, platform, "ana", "/herald a Hello")
-    # The process dies before the write; the next one's sender knows nothing of it.
+    # The process dies before the write; the next one's sender knows nothing of it, and
+    # takes the row over once the dead one's claim has run out.
     dispatcher = runtime.dispatcher
     restarted = Sender(runtime.db, runtime.clock, dispatcher.transports)
+    await restarted.drain()
+    assert platform.tries == 1  # still claimed by the sender that died
+    runtime.clock.advance(CLAIM)  # type: ignore[attr-defined]
     await restarted.drain()
     [row] = await outbox_rows(runtime.db)
     assert row.status == "sent" and platform.tries == 2  # resent, and the nonce caught it

@@ -33,6 +33,7 @@ async def process(
     runtime = await build_runtime(settings, clock=clock, migrate=False)
     runtime.registry.add_cog(Herald())
     runtime.dispatcher.transports["test"] = lambda place: platform
+    await runtime.dispatcher.sender.take_over()  # as `copbot run` does, alone on SQLite
     try:
         yield runtime
     finally:
