@@ -1,4 +1,4 @@
-"""The registry: every cog's commands, actions, listeners, jobs and metrics, collected once."""
+"""The registry: every cog's commands, actions, listeners, jobs, metrics and data hooks."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from typing import Any
 
 from bot import timetable
 from bot.commands import MARK, CommandSpec, Level, Marker, Schedule, build_spec
+from bot.memberdata import DataHook
 from bot.metrics import CORE, Metric, known
 from bot.timetable import When
 from config.rules import Known
@@ -57,6 +58,7 @@ class Registry:
         self.actions: dict[str, ActionSpec] = {}
         self.listeners: dict[str, list[Callable[..., Any]]] = {}
         self.jobs: dict[str, JobSpec] = {}
+        self.data_hooks: dict[str, DataHook] = {}  # each cog's part of a member's data
         self._metrics: dict[str, Metric] = {}  # the cogs' own; the core's come after them
         self._aliases: dict[tuple[str, ...], CommandSpec] | None = None  # built on first use
         # Former names of commands that moved (`was=`): typing one is answered with the new name.
@@ -76,6 +78,9 @@ class Registry:
             if metric.name in self.metrics:
                 raise ValueError(f"badge metric {metric.name!r} is declared twice")
             self._metrics[metric.name] = metric
+        hook = getattr(cog, "data", None)
+        if isinstance(hook, DataHook):
+            self.data_hooks[type(cog).__name__] = hook
 
     @property
     def metrics(self) -> dict[str, Metric]:

@@ -20,6 +20,7 @@ from cogs.polls import Polls
 from cogs.preferences import Preferences
 from cogs.roles import Roles
 from cogs.welcome_back import WelcomeBack
+from cogs.yourdata import YourData
 
 
 def copbot_version() -> str:
@@ -47,6 +48,7 @@ def build_registry(configs: ConfigStore) -> Registry:
         Preferences(),
         WelcomeBack(),
         Impact(),
+        YourData(),
         Meta(registry, configs, copbot_version()),
     ):
         registry.add_cog(cog)

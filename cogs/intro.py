@@ -13,6 +13,7 @@ from bot.news import News
 from bot.pages import Gathering, Line
 from bot.paging import split_key
 from bot.reply import Button, Field, Form
+from cogs import intro_data
 from cogs.common import in_words, local_date, member_of, page_of, plural, reply_page, shown_name
 from cogs.tags import MAX_TAG_LENGTH, normalise_tag, normalise_tags
 from storage import intros
@@ -35,6 +36,8 @@ INTRODUCE_BUTTON = Button("Introduce yourself", "intro_open", style="primary")
 
 class Intro:
     """Introduce yourself and find people by what they care about."""
+
+    data = intro_data.HOOK  # what it holds about a member, for /my-data and /forget-me
 
     metrics = (
         Metric(

@@ -10,6 +10,7 @@ from bot.commands import action, command
 from bot.context import Context
 from bot.errors import UserError
 from bot.outbox import PAUSE_ACTION, STOP_ACTION
+from cogs import preferences_data
 from cogs.common import day_month
 from config.values import ValueRuleError, whole_number
 from storage import members, privacy
@@ -24,6 +25,8 @@ STILL_NAMED = "Kudos posts, leaderboards and your own impact report still name y
 
 class Preferences:
     """What copbot may send you unasked (pause or stop it), and whether the digest names you."""
+
+    data = preferences_data.HOOK  # what it holds about a member, for /my-data and /forget-me
 
     @command("away", private=True)
     async def away(

@@ -10,6 +10,7 @@ from bot.binding import as_member
 from bot.commands import Level, Member, action, command, job
 from bot.context import Context
 from bot.paging import split_key
+from cogs import welcome_back_data
 from cogs.common import day_month, local_now, page_of, plural, reply_page
 from storage import lapses
 from storage.lapses import LapseRule, Quiet
@@ -29,6 +30,8 @@ PICK_UP = (
 
 class WelcomeBack:
     """Notice when members drift away, say so once, and welcome them back."""
+
+    data = welcome_back_data.HOOK  # what it holds about a member, for /my-data and /forget-me
 
     @job("lapse_scan", daily=lambda config: config.lapse_time if config.welcome_back else None)
     async def lapse_scan(self, run: JobRun) -> int:

@@ -137,6 +137,7 @@ class CommunityConfig(BaseModel):
     digest_channel: str = Field("general", min_length=1)
     digest_day: str = "fri"
     digest_time: str = "16:00"
+    forget_on_leave: bool = False  # erase a member's data when they leave the platform's community
     roles: dict[str, RoleInfo]
     badges: dict[str, BadgeInfo] = Field(default_factory=dict)
 

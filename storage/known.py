@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from itertools import chain
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import event, inspect
 
 from storage.models import MemberRow
 
@@ -57,11 +57,12 @@ class KnownMembers:
     def _after_flush(self, session: Any, _context: Any) -> None:
         # Forgotten at the flush and again at the commit: a command that reads the row in
         # between (from the old committed state) can't leave a stale copy behind.
-        changed = {
-            (row.community_id, row.external_id)
-            for row in chain(session.dirty, session.deleted)
-            if isinstance(row, MemberRow)
-        }
+        changed: set[Key] = set()
+        for row in chain(session.dirty, session.deleted):
+            if isinstance(row, MemberRow):
+                # The id it was cached under too: a forgotten member's platform id is replaced.
+                was = inspect(row).attrs.external_id.history.deleted
+                changed.update((row.community_id, ext) for ext in [row.external_id, *was])
         for key in changed:
             self._rows.pop(key, None)
         session.info.setdefault("copbot_changed_members", set()).update(changed)

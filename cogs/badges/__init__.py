@@ -15,6 +15,7 @@ from bot.pages import Gathering, Line
 from bot.paging import Page, split_key
 from bot.reply import Attachment
 from cogs.badges import credentials, words
+from cogs.badges import data as badges_data
 from cogs.badges.catalogue import award_earned, known_badge, standings, title, upcoming
 from cogs.common import (
     fetch_list,
@@ -41,6 +42,8 @@ NEXT_SHOWN = 3  # badges shown as "next" in /badges, nearest first
 
 class Badges:
     """Badges that recognise what members bring to the community."""
+
+    data = badges_data.HOOK  # what it holds about a member, for /my-data and /forget-me
 
     @listener("progress")
     async def on_progress(self, ctx: Context) -> None:

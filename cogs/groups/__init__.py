@@ -14,6 +14,7 @@ from bot.pages import Gathering
 from bot.reply import Button
 from cogs.common import page_of, plural, reply_page
 from cogs.groups import checkin, records, reports, words
+from cogs.groups import data as groups_data
 from cogs.groups.records import name_of
 from cogs.outcomes import records as outcome_records
 from cogs.outcomes.words import tell_credited
@@ -29,6 +30,8 @@ UPDATE_MAX = 1000
 
 class Groups:
     """Start volunteer work groups, join them, post updates, and close them with an outcome."""
+
+    data = groups_data.HOOK  # what it holds about a member, for /my-data and /forget-me
 
     @command("group propose", form=records.FORM, private=True)
     async def group_propose(

@@ -10,12 +10,15 @@ from bot.context import Context
 from bot.errors import UserError
 from bot.pages import Gathering, Line
 from cogs.common import local_date, plural, zone
+from cogs.impact import data as impact_data
 from cogs.impact import periods, report, signing, verify
 from storage import impact as impact_reads
 
 
 class Impact:
     """Your impact report: kudos, badges, needs met and more, signed so others can check it."""
+
+    data = impact_data.HOOK  # what it holds about a member, for /my-data and /forget-me
 
     @command("impact", private=True, root_name="report", cooldown=(3, 60.0))
     async def impact(

@@ -26,6 +26,7 @@ from cogs.common import (
     row_id,
     shown_name,
 )
+from cogs.kudos import data as kudos_data
 from cogs.kudos import limits
 from storage import impact as impact_reads
 from storage import kudos
@@ -38,6 +39,8 @@ Ranking = Literal["received", "given"]
 
 class Kudos:
     """Thank the people who helped you; see who gives and receives the most thanks."""
+
+    data = kudos_data.HOOK  # what it holds about a member, for /my-data and /forget-me
 
     metrics = (
         Metric(

@@ -11,6 +11,7 @@ from bot.context import Context
 from bot.errors import UserError
 from bot.pages import Gathering, Line
 from cogs.common import day_month, local_date, plural
+from cogs.matching import data as matching_data
 from cogs.matching import rounds, status, words
 from storage import impact as impact_reads
 from storage import matching
@@ -27,6 +28,8 @@ FOLLOW_UP_SECONDS = 300.0
 
 class Matching:
     """Rounds that pair members on what they need and offer, then on shared interests."""
+
+    data = matching_data.HOOK  # what it holds about a member, for /my-data and /forget-me
 
     @command("match join", private=True)
     async def join(self, ctx: Context) -> None:

@@ -17,6 +17,7 @@ from bot.reply import Button
 from cogs.common import page_of, reply_page
 from cogs.kudos import limits, thank
 from cogs.needs import asking, records, words
+from cogs.needs import data as needs_data
 from cogs.needs.listening import NeedsListeners
 from cogs.needs.records import NOUN
 from cogs.tags import MAX_TAG_LENGTH, normalise_tag
@@ -35,6 +36,8 @@ BoardTag = Annotated[str | None, "Only those with this tag", Suggest("tag_names"
 
 class Needs(NeedsListeners):
     """Say what you're looking for and what you can give; meet the members who fit."""
+
+    data = needs_data.HOOK  # what it holds about a member, for /my-data and /forget-me
 
     metrics = (
         Metric(

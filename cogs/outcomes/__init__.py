@@ -15,6 +15,7 @@ from bot.pages import Gathering
 from bot.paging import split_key
 from bot.parser import parse_member
 from cogs.common import page_of, reply_page, row_id
+from cogs.outcomes import data as outcomes_data
 from cogs.outcomes import records, reports, words
 from storage import outcomes
 from storage.models import MemberRow, OutcomeRow
@@ -24,6 +25,8 @@ Number = Annotated[int, "The outcome's number, as the register shows it", Range(
 
 class Outcomes:
     """Record what the community made and credit everyone who made it."""
+
+    data = outcomes_data.HOOK  # what it holds about a member, for /my-data and /forget-me
 
     metrics = (
         Metric(

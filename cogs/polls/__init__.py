@@ -12,6 +12,7 @@ from bot.errors import UserError
 from bot.paging import page_number
 from cogs.common import in_words, page_of, reply_page, row_id, zone
 from cogs.polls import asking, closing, digest, posting, words
+from cogs.polls import data as polls_data
 from config.community import CommunityConfig
 from storage import polls
 from storage.models import PollRow
@@ -38,6 +39,8 @@ def weekly_schedule(config: CommunityConfig) -> str | None:
 
 class Polls:
     """Ask the community what it needs each week, and show what was done with the answers."""
+
+    data = polls_data.HOOK  # what it holds about a member, for /my-data and /forget-me
 
     @command("poll ask", level=MOD, form=asking.ASK_FORM, private=True)
     async def ask(

@@ -56,7 +56,7 @@ def test_the_readme_lists_every_command_with_who_may_use_it() -> None:
     for row in table.splitlines()[2:]:
         usage, who = row.split("`")[1], row.split(" | ")[1]
         # The command's name is its leading lower-case words: `/config set KEY VALUE`.
-        name = takewhile(lambda word: re.fullmatch("[a-z]+", word), usage[1:].split())
+        name = takewhile(lambda word: re.fullmatch("[a-z][a-z-]*", word), usage[1:].split())
         listed[" ".join(name)] = who
     registry = build_registry(ConfigStore())
     expected = {spec.name: WHO[spec.level] for spec in registry.commands.values()}
