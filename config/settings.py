@@ -7,7 +7,15 @@ import re
 from collections.abc import Mapping
 from pathlib import Path
 
-from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
+from pydantic import (
+    AliasChoices,
+    Field,
+    SecretStr,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -15,6 +23,7 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
+from config import shards
 from config.errors import ConfigError
 
 ENV_PREFIX = "COPBOT_"
@@ -51,6 +60,10 @@ class Settings(BaseSettings):
     discord_gateway_url: str = Field(
         "wss://gateway.discord.gg/", validation_alias=_alias("DISCORD_GATEWAY_URL")
     )
+    # Sharding spreads a bot in thousands of guilds over processes: how many shards in all
+    # (or "auto"), and which of them this process runs (all of them when unset).
+    discord_shards: str | None = None
+    discord_shard_ids: str | None = None
 
     slack_bot_token: SecretStr | None = Field(None, validation_alias=_alias("SLACK_BOT_TOKEN"))
     slack_app_token: SecretStr | None = Field(None, validation_alias=_alias("SLACK_APP_TOKEN"))
@@ -76,6 +89,35 @@ class Settings(BaseSettings):
     @classmethod
     def _slack_app_token_shape(cls, token: SecretStr | None) -> SecretStr | None:
         return _prefixed(token, "xapp-", "SLACK_APP_TOKEN")
+
+    @field_validator("discord_shards", "discord_shard_ids", mode="before")
+    @classmethod
+    def _discord_shards_shape(cls, value: object, info: ValidationInfo) -> str | None:
+        # copbot.toml may say `discord_shards = 4`; the environment always gives text.
+        text = None if value is None else str(value)
+        parse = shards.shard_count if info.field_name == "discord_shards" else shards.shard_ids
+        parse(text)
+        return text
+
+    @model_validator(mode="after")
+    def _discord_shards_agree(self) -> Settings:
+        shards.check(self.discord_shards, self.discord_shard_ids)
+        return self
+
+    @property
+    def sharded(self) -> bool:
+        """Whether Discord runs sharded (COPBOT_DISCORD_SHARDS is set)."""
+        return self.discord_shards is not None
+
+    @property
+    def discord_shard_count(self) -> int | None:
+        """The total number of shards; None for auto (Discord's recommendation) or unsharded."""
+        return shards.shard_count(self.discord_shards)
+
+    @property
+    def discord_shard_id_list(self) -> list[int] | None:
+        """The shards this process runs; None for all of them."""
+        return shards.shard_ids(self.discord_shard_ids)
 
     @classmethod
     def settings_customise_sources(
@@ -119,11 +161,16 @@ def load_settings(toml_path: Path | None = Path("copbot.toml")) -> Settings:
     try:
         return settings_class()
     except ValidationError as error:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in e['loc']) or 'settings'}: {e['msg']}"
-            for e in error.errors()
-        )
+        problems = "; ".join(_problem(e["loc"], e["msg"]) for e in error.errors())
         raise ConfigError(f"copbot's settings are not right: {problems}.") from None
+
+
+def _problem(loc: tuple[int | str, ...], message: str) -> str:
+    # Our own checks already name the setting and say what to do; pydantic's need the name.
+    message = message.removeprefix("Value error, ")
+    if message.startswith(ENV_PREFIX):
+        return message.rstrip(".")
+    return f"{'.'.join(str(p) for p in loc) or 'settings'}: {message}"
 
 
 def _refuse_unknown_env(environ: Mapping[str, str]) -> None:

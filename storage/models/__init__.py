@@ -40,6 +40,7 @@ from storage.models.polls import (
     PollVoterRow,
 )
 from storage.models.privacy import MemberPrivacyRow
+from storage.models.slack import SlackDeliveryRow
 
 __all__ = [
     "ActiveDayRow",
@@ -75,6 +76,7 @@ __all__ = [
     "PollVoteRow",
     "PollVoterRow",
     "SettingRow",
+    "SlackDeliveryRow",
     "WorkGroupMemberRow",
     "WorkGroupRow",
     "WorkGroupUpdateRow",

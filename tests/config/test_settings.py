@@ -69,3 +69,58 @@ def test_unknown_key_in_the_toml_file_is_refused(tmp_path: Path) -> None:
     toml.write_text('colour = "blue"\n')
     with pytest.raises(ConfigError, match="colour"):
         load_settings(toml)
+
+
+@pytest.mark.parametrize(
+    ("shards", "ids", "count", "chosen"),
+    [("2", "1", 2, [1]), ("auto", None, None, None), ("8", "0-2, 5", 8, [0, 1, 2, 5])],
+)
+def test_discord_shards_are_read(
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    shards: str,
+    ids: str | None,
+    count: int | None,
+    chosen: list[int] | None,
+) -> None:
+    monkeypatch.setenv("COPBOT_DISCORD_SHARDS", shards)
+    if ids is not None:
+        monkeypatch.setenv("COPBOT_DISCORD_SHARD_IDS", ids)
+    settings = load_settings(tmp_path / "none.toml")
+    assert settings.sharded
+    assert (settings.discord_shard_count, settings.discord_shard_id_list) == (count, chosen)
+
+
+def test_discord_shards_in_the_toml_file_may_be_a_number(tmp_path: Path) -> None:
+    toml = tmp_path / "copbot.toml"
+    toml.write_text('discord_shards = 4\ndiscord_shard_ids = "2-3"\n')
+    settings = load_settings(toml)
+    assert (settings.discord_shard_count, settings.discord_shard_id_list) == (4, [2, 3])
+
+
+@pytest.mark.parametrize(
+    ("shards", "ids", "message"),
+    [
+        ("two", None, 'COPBOT_DISCORD_SHARDS is "two": give the total number of shards'),
+        ("0", None, "1 or more"),
+        (None, "0,1", "COPBOT_DISCORD_SHARD_IDS is 0,1, which needs COPBOT_DISCORD_SHARDS set"),
+        ("auto", "0", "a number, not auto"),
+        ("2", "0-2", "names shard 2, but COPBOT_DISCORD_SHARDS is 2: shards count from 0"),
+        ("4", "3-1", "like 0,1 or 0-3"),
+        ("4", "0;1", "like 0,1 or 0-3"),
+    ],
+)
+def test_discord_shard_mistakes_are_one_clear_message(
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    shards: str | None,
+    ids: str | None,
+    message: str,
+) -> None:
+    if shards is not None:
+        monkeypatch.setenv("COPBOT_DISCORD_SHARDS", shards)
+    if ids is not None:
+        monkeypatch.setenv("COPBOT_DISCORD_SHARD_IDS", ids)
+    with pytest.raises(ConfigError, match=message) as raised:
+        load_settings(tmp_path / "none.toml")
+    assert str(raised.value).count("COPBOT_DISCORD_SHARD") >= 1 and "\n" not in str(raised.value)

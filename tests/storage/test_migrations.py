@@ -213,6 +213,11 @@ async def _seed(connection) -> None:  # type: ignore[no-untyped-def]
             ),
             {"when": when},
         )
+    if "slack_delivery" in present:  # 0011 and later
+        await connection.execute(
+            text("INSERT INTO slack_delivery (event_id, received_at) VALUES ('Ev0SEED', :when)"),
+            {"when": when},
+        )
 
 
 async def _counts(connection) -> dict[str, int]:  # type: ignore[no-untyped-def]

@@ -10,7 +10,7 @@ import discord
 import yarl
 from discord.gateway import DiscordWebSocket
 
-from bot.adapters.discord.client import CopbotClient
+from bot.adapters.discord.client import CopbotClient, ShardedCopbotClient
 from bot.adapters.discord.transport import GuildTransport
 from bot.runtime import Runtime
 from config.errors import ConfigError
@@ -33,7 +33,15 @@ class DiscordFrontEnd:
             raise ConfigError("DISCORD_TOKEN is not set.")
         point_at(settings.discord_api_base, settings.discord_gateway_url)
         self._token = settings.discord_token.get_secret_value().strip()
-        self.client = CopbotClient(
+        if settings.sharded:
+            # A count of None asks Discord how many shards it recommends (auto).
+            client_options = {
+                "shard_count": settings.discord_shard_count,
+                "shard_ids": settings.discord_shard_id_list,
+                **client_options,
+            }
+        client_class = ShardedCopbotClient if settings.sharded else CopbotClient
+        self.client = client_class(
             runtime.dispatcher,
             runtime.registry,
             dev_guild=settings.discord_guild,

@@ -180,6 +180,13 @@ class CopbotClient(discord.Client):
         await self.dispatcher.emit(place, actor, event, GuildTransport(self, member.guild))
 
 
+class ShardedCopbotClient(CopbotClient, discord.AutoShardedClient):
+    """copbot's client over several gateway shards (shard_count=, shard_ids= as discord.py's)."""
+
+    # Discord sends a guild's events to shard (guild_id >> 22) % shard_count, and every DM to
+    # shard 0: buttons pressed in DMs reach only the process that runs shard 0.
+
+
 def place_of(guild: discord.Guild, channel_id: int | None = None) -> Place:
     """A guild (and channel) as a neutral place."""
     return Place(PLATFORM, str(guild.id), guild.name, str(channel_id) if channel_id else None)

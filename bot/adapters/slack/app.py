@@ -19,7 +19,8 @@ from slack_sdk.errors import SlackApiError
 from bot import render
 from bot.adapters.slack import blocks
 from bot.adapters.slack.clients import web_client
-from bot.adapters.slack.directory import Channels, People, SeenEvents
+from bot.adapters.slack.deliveries import Deliveries
+from bot.adapters.slack.directory import Channels, People
 from bot.adapters.slack.home import publish_home
 from bot.adapters.slack.incoming import command_line
 from bot.adapters.slack.transport import Interaction, SlackTransport
@@ -67,7 +68,7 @@ class SlackFrontEnd:
         )
         self.people = People(self.client, runtime.clock)
         self.channels = Channels(self.client, runtime.clock)
-        self.seen = SeenEvents(runtime.clock)
+        self.seen = Deliveries(runtime.db, runtime.clock)
         self.top_level = {path[0] for path in runtime.registry.commands}
         self.bot_user_id = ""
         self.team_names: dict[str, str] = {}
@@ -215,9 +216,11 @@ class SlackFrontEnd:
 
     async def _on_team_join(self, body: Body, event: Body) -> None:
         user = event["user"]
-        if not self.seen.first_time(body.get("event_id")) or user.get("is_bot"):
+        if user.get("is_bot"):
             return
         async with self._tracked():
+            if not await self.seen.first_time(body.get("event_id")):
+                return
             actor = self.people.remember(user)
             place = self._place(user.get("team_id") or _team_of(body), None)
             transport = self._transport(Interaction(actor.external_id))
@@ -225,32 +228,36 @@ class SlackFrontEnd:
 
     async def _on_home_opened(self, body: Body, event: Body) -> None:
         # The event also fires for the Messages tab, which copbot leaves alone.
-        if event.get("tab", "home") != "home" or not self.seen.first_time(body.get("event_id")):
+        if event.get("tab", "home") != "home":
             return
         async with self._tracked():
+            if not await self.seen.first_time(body.get("event_id")):
+                return
             actor = await self.people.actor(event["user"])
             place = self._place(_team_of(body), None)
             await publish_home(self.client, self.dispatcher, place, actor)
 
     async def _on_member_joined_channel(self, body: Body, event: Body) -> None:
-        if not self.seen.first_time(body.get("event_id")):
-            return
-        if event["user"] == self.bot_user_id:
-            self.channels.forget()  # a channel the bot can now post in
-            return
-        await self._note_activity(body, event["user"], event.get("channel"))
+        async with self._tracked():
+            if not await self.seen.first_time(body.get("event_id")):
+                return
+            if event["user"] == self.bot_user_id:
+                self.channels.forget()  # a channel the bot can now post in
+                return
+            await self._note_activity(body, event["user"], event.get("channel"))
 
     async def _on_message(self, body: Body, event: Body) -> None:
         if event.get("bot_id") or event.get("subtype") not in ACTIVE_SUBTYPES:
             return
-        if not event.get("user") or not self.seen.first_time(body.get("event_id")):
+        if not event.get("user"):
             return
-        await self._note_activity(body, event["user"], event.get("channel"))
+        async with self._tracked():
+            if await self.seen.first_time(body.get("event_id")):
+                await self._note_activity(body, event["user"], event.get("channel"))
 
     async def _note_activity(self, body: Body, user_id: str, channel: str | None) -> None:
-        async with self._tracked():
-            actor = await self.people.actor(user_id)
-            await self.dispatcher.note_message(self._place(_team_of(body), channel), actor)
+        actor = await self.people.actor(user_id)
+        await self.dispatcher.note_message(self._place(_team_of(body), channel), actor)
 
     # -- helpers ---------------------------------------------------------------------------
 

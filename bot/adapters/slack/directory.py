@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-from collections import OrderedDict
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -21,8 +20,6 @@ log = logging.getLogger(__name__)
 USER_TTL = timedelta(minutes=5)  # admin changes show within minutes; not one call per command
 CHANNEL_TTL = timedelta(minutes=10)
 CHANNEL_RETRY = timedelta(minutes=1)  # an unknown name re-reads the list at most this often
-EVENT_TTL = timedelta(hours=1)  # Slack retries an event for about five minutes
-EVENT_CAP = 50_000
 _CHANNEL_ID = re.compile(r"^[CGD][A-Z0-9]{2,}$")
 
 
@@ -163,25 +160,3 @@ class Channels:
             if not cursor:
                 break
         self._ids, self._loaded_at = ids, self._clock.now()
-
-
-class SeenEvents:
-    """Event ids already handled: Slack redelivers an event it thinks was missed."""
-
-    def __init__(self, clock: Clock) -> None:
-        self._clock = clock
-        self._seen: OrderedDict[str, datetime] = OrderedDict()
-
-    def first_time(self, event_id: str | None) -> bool:
-        """True the first time an event id is seen (and for events without one)."""
-        if not event_id:
-            return True
-        now = self._clock.now()
-        while self._seen and (
-            len(self._seen) > EVENT_CAP or next(iter(self._seen.values())) < now - EVENT_TTL
-        ):
-            self._seen.popitem(last=False)
-        if event_id in self._seen:
-            return False
-        self._seen[event_id] = now
-        return True

@@ -20,6 +20,7 @@ DISPATCH, HEARTBEAT, IDENTIFY, PRESENCE, VOICE_STATE = 0, 1, 2, 3, 4
 RESUME, RECONNECT, REQUEST_MEMBERS, INVALID_SESSION, HELLO, HEARTBEAT_ACK = 6, 7, 8, 9, 10, 11
 # Close codes Discord uses for client mistakes.
 UNKNOWN_OPCODE, DECODE_ERROR, NOT_AUTHENTICATED, AUTH_FAILED = 4001, 4002, 4003, 4004
+INVALID_SHARD = 4010
 ALREADY_AUTHENTICATED, INVALID_API_VERSION, INVALID_INTENTS, DISALLOWED_INTENTS = (
     4005,
     4012,
@@ -62,6 +63,14 @@ class Session:
     seq: int = 0
     backlog: list[dict[str, Any]] = field(default_factory=list)
     conn: Connection | None = None
+    shard: tuple[int, int] = (0, 1)  # [shard_id, num_shards] from IDENTIFY
+
+    def carries(self, guild_id: int | None) -> bool:
+        """Whether Discord routes this guild's events (None: DMs) to this session's shard."""
+        shard_id, count = self.shard
+        if guild_id is None:
+            return shard_id == 0  # DMs go to shard 0 only
+        return (guild_id >> 22) % count == shard_id
 
     async def dispatch(self, event: str, data: dict[str, Any]) -> None:
         """Send (or buffer for RESUME) one DISPATCH with the next sequence number."""
@@ -92,6 +101,7 @@ class Gateway:
         self.connections: set[Connection] = set()
         self.connect_queries: list[dict[str, str]] = []
         self.ready = asyncio.Event()
+        self.recommended_shards = 1  # what GET /gateway/bot says (AutoShardedClient's auto)
 
     async def handle(self, request: web.Request) -> web.WebSocketResponse:
         """aiohttp handler for the gateway URL."""
@@ -162,14 +172,25 @@ class Gateway:
         if not isinstance(intents, int) or intents < 0 or intents >= 1 << 26:
             await conn.ws.close(code=INVALID_INTENTS, message=b"Invalid intent(s)")
             return None
+        shard = _shard(data.get("shard", [0, 1]))
+        if shard is None:
+            # Discord refuses a shard that is not [id, count] with 0 <= id < count.
+            await conn.ws.close(code=INVALID_SHARD, message=b"Invalid shard")
+            return None
         self.identifies.append(data)
         if intents & Intents.PRIVILEGED & ~self.privileged_intents:
             # Privileged intents must be switched on for the app in the developer portal.
             await conn.ws.close(code=DISALLOWED_INTENTS, message=b"Disallowed intent(s)")
             return None
-        session = Session(id=secrets.token_hex(16), intents=intents, identify=data, conn=conn)
+        session = Session(
+            id=secrets.token_hex(16), intents=intents, identify=data, conn=conn, shard=shard
+        )
         self.sessions[session.id] = session
-        bot_guilds = [g for g in self.state.guilds.values() if self.state.bot.id in g.members]
+        bot_guilds = [
+            g
+            for g in self.state.guilds.values()
+            if self.state.bot.id in g.members and session.carries(g.id)
+        ]
         ready = {
             "v": 10,
             "user": {**payloads.user(self.state.bot), "verified": True, "mfa_enabled": False},
@@ -263,9 +284,13 @@ class Gateway:
         intent: int | None,
         per_session: Callable[[Session], dict[str, Any]] | None = None,
     ) -> int:
-        """Send an event to every session subscribed to `intent`; return how many got it."""
+        """Send an event to every session subscribed to `intent` whose shard carries its guild;
+        return how many got it."""
+        guild_id = _guild_of(event, data)
         sent = 0
         for session in list(self.sessions.values()):
+            if not session.carries(guild_id):
+                continue
             if intent is None or session.intents & intent:
                 await session.dispatch(event, per_session(session) if per_session else data)
                 sent += 1
@@ -274,7 +299,8 @@ class Gateway:
     async def send_guild_create(self, guild_id: int) -> None:
         """GUILD_CREATE for a guild the bot just joined, to every session."""
         for session in list(self.sessions.values()):
-            await self._send_guild(session, guild_id, joined=True)
+            if session.carries(guild_id):
+                await self._send_guild(session, guild_id, joined=True)
 
     async def reconnect(self) -> None:
         """Op 7 RECONNECT: Discord asks clients to reconnect and RESUME."""
@@ -285,3 +311,21 @@ class Gateway:
         """Close every socket with 1001 (going away)."""
         for conn in list(self.connections):
             await conn.ws.close(code=1001, message=b"Server shutting down")
+
+
+def _shard(value: Any) -> tuple[int, int] | None:
+    """IDENTIFY's shard as (id, count), or None if Discord would refuse it."""
+    if not isinstance(value, list) or len(value) != 2:
+        return None
+    shard_id, count = value
+    if not all(isinstance(n, int) and not isinstance(n, bool) for n in value):
+        return None
+    return (shard_id, count) if 0 <= shard_id < count else None
+
+
+def _guild_of(event: str, data: dict[str, Any]) -> int | None:
+    """The guild an event belongs to, which decides its shard; None for DMs."""
+    if event.startswith("GUILD_") and "guild_id" not in data and "id" in data:
+        return int(data["id"])  # GUILD_CREATE, GUILD_UPDATE, GUILD_DELETE carry it as id
+    found = data.get("guild_id")
+    return int(found) if found is not None else None

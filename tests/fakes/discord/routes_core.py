@@ -38,7 +38,7 @@ def add_routes(app: web.Application, fake: FakeDiscord) -> None:
         return json_response(
             {
                 "url": fake.gateway_url,
-                "shards": 1,
+                "shards": fake.gateway.recommended_shards,
                 "session_start_limit": {
                     "total": 1000,
                     "remaining": 999,

@@ -1,7 +1,7 @@
 """Outbox rows claimed by one sender at a time
 
-Revision ID: 0013_leader
-Revises: 0010_privacy
+Revision ID: 0012_leader
+Revises: 0011_slack_events
 Create Date: 2026-12-01 15:11:30.438845
 """
 
@@ -14,8 +14,8 @@ import storage.types
 from alembic import op
 
 
-revision: str = '0013_leader'
-down_revision: str | None = '0010_privacy'
+revision: str = '0012_leader'
+down_revision: str | None = '0011_slack_events'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

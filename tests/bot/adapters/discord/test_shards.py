@@ -1,0 +1,54 @@
+"""Sharding on Discord: a process runs only its shards and sees only their guilds' events."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+
+from bot.adapters.discord.client import ShardedCopbotClient
+from tests.bot.adapters.discord.conftest import TOKEN, make_guild, start_env
+from tests.fakes import discord as fd
+
+
+async def guilds_on_each_shard(fake: fd.FakeDiscord, count: int) -> list[fd.FakeGuild]:
+    """One guild per shard of `count`, made until every shard has one (ids follow the clock)."""
+    found: dict[int, fd.FakeGuild] = {}
+    while len(found) < count:
+        guild, _ = await make_guild(fake, f"Guild {len(found)}")
+        found.setdefault((guild.id >> 22) % count, guild)
+        await asyncio.sleep(0.001)  # the next snowflake's timestamp, so its shard, moves on
+    return [found[shard] for shard in range(count)]
+
+
+async def test_a_process_running_shard_1_of_2_gets_only_its_guilds_events(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    async with fd.FakeDiscord(token=TOKEN) as fake:
+        elsewhere, mine = await guilds_on_each_shard(fake, 2)
+        db_url = f"sqlite+aiosqlite:///{tmp_path / 'copbot.db'}"
+        runtime, front = await start_env(
+            monkeypatch, fake, db_url=db_url, discord_shards="2", discord_shard_ids="1"
+        )
+        try:
+            client = front.client
+            assert isinstance(client, ShardedCopbotClient)
+            assert [i["shard"] for i in fake.gateway.identifies] == [[1, 2]]
+            on_shard_1 = {g for g in fake.state.guilds if (g >> 22) % 2 == 1}
+            assert {g.id for g in client.guilds} == on_shard_1 and mine.id in on_shard_1
+
+            ours, theirs = fake.user("ours"), fake.user("theirs")
+            await fake.member_join(elsewhere.id, theirs)  # shard 0's: another process's
+            await fake.member_join(mine.id, ours)
+            [welcome] = await fake.wait_until(lambda: fake.dm_messages(ours))
+            assert "Welcome to Guild" in welcome.content
+            await asyncio.sleep(0.1)
+            assert fake.dm_messages(theirs) == []
+            # DMs reach shard 0 only: with no process running it, a DM's button goes nowhere.
+            button = str(welcome.components[0]["components"][0]["custom_id"])
+            with pytest.raises(fd.DriverError, match="no gateway session"):
+                await fake.click(None, welcome.channel_id, ours, button, welcome.id)
+        finally:
+            await front.close()
+            await runtime.close()
