@@ -114,7 +114,9 @@ class PostgresServer:
     def stop(self) -> None:
         """Stop the embedded server and delete its files (a server of one's own is left)."""
         if self._embedded is not None:
-            self._embedded.cleanup()
+            folder = self._embedded.pgdata.parent
+            self._embedded.cleanup()  # stops the server and deletes its data folder
+            folder.rmdir()  # the empty folder around it, made by mkdtemp
             self._embedded = None
 
 
