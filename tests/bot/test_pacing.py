@@ -176,9 +176,9 @@ async def test_a_job_of_5000_dms_keeps_no_command_waiting(
     community = await runtime.dispatcher.community(DISCORD)
     async with runtime.db.session() as session, session.begin():
         # Rows as parameters, not one VALUES list: asyncpg takes at most 32767 per statement.
-        await session.execute(
+        await session.exec(
             insert(MemberRow),
-            [
+            params=[
                 {"community_id": community.id, "external_id": f"m{n}", "name": f"m{n}"}
                 for n in range(5000)
             ],
