@@ -1,10 +1,11 @@
-"""Shared fixtures: a fresh in-memory database and a runtime on a frozen clock per test."""
+"""Shared fixtures: a fresh database (SQLite and Postgres) and a runtime on a frozen clock."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
@@ -15,6 +16,7 @@ from bot.reply import FormRequest, Outgoing, ToChannel, ToInvoker, ToMember
 from bot.runtime import Runtime, build_runtime
 from config.settings import Settings
 from storage.db import Database
+from tests.postgres import PostgresServer, PostgresUnavailable
 
 START = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)  # a Monday
 PLACE = Place("test", "T1", "Testers", "general")
@@ -69,19 +71,104 @@ def clock() -> ManualClock:
     return ManualClock(START, frozen=True)
 
 
+# Every test using `db`, `runtime`, `driver` or `database_url` runs once per database, named in
+# its id (test_x[sqlite], test_x[postgres]); `-k sqlite` or `-k postgres` picks one. These
+# folders stay on SQLite alone: they test the front-ends' stand-ins, not storage. The console
+# subprocess and Discord/Slack end-to-end tests open their own SQLite files, so run there too.
+SQLITE_ONLY = {
+    "tests/bot/adapters/": "front-end tests (Discord/Slack stand-ins), not storage",
+}
+BACKENDS = ("sqlite", "postgres")
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Run each storage-touching test on both databases, unless it or its folder says why not."""
+    if "backend" not in metafunc.fixturenames:
+        return
+    if any(mark.args[0] == "backend" for mark in metafunc.definition.iter_markers("parametrize")):
+        return  # the test names its own database (tests/storage/test_postgres*.py)
+    path = metafunc.definition.path.relative_to(metafunc.config.rootpath).as_posix()
+    only_sqlite = metafunc.definition.get_closest_marker("sqlite_only") or any(
+        path.startswith(folder) for folder in SQLITE_ONLY
+    )
+    backends = ("sqlite",) if only_sqlite else BACKENDS
+    metafunc.parametrize("backend", backends, indirect=True)
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    """One Postgres server for the session (TEST_POSTGRES_URL's if set), stopped at the end."""
+    server = PostgresServer()
+    yield server
+    server.stop()
+
+
 @pytest.fixture
-async def db() -> AsyncIterator[Database]:
-    """A fresh in-memory database with every table."""
-    database = Database("sqlite+aiosqlite:///:memory:")
-    await database.create_all()
+def backend(request: pytest.FixtureRequest) -> str:
+    """Which database this run of the test uses."""
+    return str(request.param)
+
+
+async def _postgres_url(request: pytest.FixtureRequest, *, migrated: bool) -> str:
+    server: PostgresServer = request.getfixturevalue("postgres_server")
+    try:
+        url = await server.create(migrated=migrated)
+    except PostgresUnavailable as error:
+        pytest.skip(str(error))
+    return url
+
+
+@pytest.fixture
+async def database_url(backend: str, request: pytest.FixtureRequest) -> AsyncIterator[str]:
+    """In-memory SQLite, or a fresh Postgres database already migrated to head."""
+    if backend == "sqlite":
+        yield "sqlite+aiosqlite:///:memory:"
+        return
+    url = await _postgres_url(request, migrated=True)
+    yield url
+    await request.getfixturevalue("postgres_server").drop(url)
+
+
+@pytest.fixture
+async def file_database_url(
+    backend: str, request: pytest.FixtureRequest, tmp_path: Path
+) -> AsyncIterator[str]:
+    """A database many connections share: an SQLite file, or a fresh migrated Postgres one."""
+    if backend == "sqlite":
+        yield f"sqlite+aiosqlite:///{tmp_path / 'copbot.db'}"
+        return
+    url = await _postgres_url(request, migrated=True)
+    yield url
+    await request.getfixturevalue("postgres_server").drop(url)
+
+
+@pytest.fixture
+async def empty_database_url(
+    backend: str, request: pytest.FixtureRequest, tmp_path: Path
+) -> AsyncIterator[str]:
+    """A database with no tables at all (migration tests): an SQLite file, or Postgres."""
+    if backend == "sqlite":
+        yield f"sqlite+aiosqlite:///{tmp_path / 'empty.db'}"
+        return
+    url = await _postgres_url(request, migrated=False)
+    yield url
+    await request.getfixturevalue("postgres_server").drop(url)
+
+
+@pytest.fixture
+async def db(database_url: str, backend: str) -> AsyncIterator[Database]:
+    """A fresh database with every table."""
+    database = Database(database_url)
+    if backend == "sqlite":
+        await database.create_all()  # Postgres copies a template that is migrated already
     yield database
     await database.close()
 
 
 @pytest.fixture
-async def runtime(clock: ManualClock) -> AsyncIterator[Runtime]:
-    """The whole bot on a fresh in-memory database."""
-    settings = Settings(database_url="sqlite+aiosqlite:///:memory:")
+async def runtime(clock: ManualClock, database_url: str) -> AsyncIterator[Runtime]:
+    """The whole bot on a fresh database."""
+    settings = Settings(database_url=database_url)
     built = await build_runtime(settings, clock=clock, migrate=False)
     yield built
     await built.close()

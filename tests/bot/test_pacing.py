@@ -175,13 +175,13 @@ async def test_a_job_of_5000_dms_keeps_no_command_waiting(
 ) -> None:
     community = await runtime.dispatcher.community(DISCORD)
     async with runtime.db.session() as session, session.begin():
+        # Rows as parameters, not one VALUES list: asyncpg takes at most 32767 per statement.
         await session.exec(
-            insert(MemberRow).values(
-                [
-                    {"community_id": community.id, "external_id": f"m{n}", "name": f"m{n}"}
-                    for n in range(5000)
-                ]
-            )
+            insert(MemberRow),
+            params=[
+                {"community_id": community.id, "external_id": f"m{n}", "name": f"m{n}"}
+                for n in range(5000)
+            ],
         )
         found = await session.exec(select(MemberRow).where(MemberRow.community_id == community.id))
         crowd = [Member(r.id or 0, r.external_id, r.name) for r in found]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from pathlib import Path
 
 from sqlalchemy import func
 from sqlmodel import select
@@ -18,9 +17,9 @@ from tests.conftest import PLACE, START, RecordingTransport
 GIVERS = 200
 
 
-async def test_two_hundred_kudos_at_once(tmp_path: Path) -> None:
+async def test_two_hundred_kudos_at_once(file_database_url: str) -> None:
     # A file database: concurrent sessions each get their own connection, as in production.
-    settings = Settings(database_url=f"sqlite+aiosqlite:///{tmp_path / 'busy.db'}")
+    settings = Settings(database_url=file_database_url)
     runtime = await build_runtime(settings, clock=ManualClock(START, frozen=True))
     dispatcher = runtime.dispatcher
     try:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 from datetime import datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -93,10 +92,12 @@ async def test_no_row_ties_a_member_to_what_they_chose_or_wrote(polling: Polling
     assert [r for t, r in rows if t == "poll_answer" and r["text"].startswith("ana ")] != []
 
 
-async def test_a_thousand_presses_at_once_are_each_counted_exactly_once(tmp_path: Path) -> None:
+async def test_a_thousand_presses_at_once_are_each_counted_exactly_once(
+    file_database_url: str,
+) -> None:
     # A file database: concurrent presses each get their own connection, as in production.
     clock = ManualClock(START, frozen=True)
-    settings = Settings(database_url=f"sqlite+aiosqlite:///{tmp_path / 'busy.db'}")
+    settings = Settings(database_url=file_database_url)
     runtime = await build_runtime(settings, clock=clock)
     sent = Referenced()
     runtime.dispatcher.transports[PLACE.platform] = lambda place: sent

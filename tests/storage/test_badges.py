@@ -6,7 +6,6 @@ import asyncio
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -228,10 +227,10 @@ async def test_counts_holders_and_top_givers(place: Place) -> None:
     assert [(row.name, given) for row, given in top] == [("bob", 3), ("ana", 2)]
 
 
-async def test_concurrent_awards_happen_exactly_once(tmp_path: Path) -> None:
+async def test_concurrent_awards_happen_exactly_once(file_database_url: str) -> None:
     # A file database: an in-memory one shares a single connection, so nothing would race.
-    database = Database(f"sqlite+aiosqlite:///{tmp_path / 'race.db'}")
-    await database.create_all()
+    database = Database(file_database_url)
+    await database.upgrade()  # Postgres's copy is migrated already; this makes SQLite's file
     try:
         place = await _place(database, ana={})
 

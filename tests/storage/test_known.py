@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from pathlib import Path
 
 from sqlmodel import select
 
@@ -48,8 +47,8 @@ async def test_a_renamed_member_is_read_again(driver: Driver, runtime: Runtime) 
     assert cached is not None and cached.name == "Cyrus"
 
 
-async def test_a_newcomer_racing_themself_is_created_once(tmp_path: Path) -> None:
-    settings = Settings(database_url=f"sqlite+aiosqlite:///{tmp_path / 'race.db'}")
+async def test_a_newcomer_racing_themself_is_created_once(file_database_url: str) -> None:
+    settings = Settings(database_url=file_database_url)
     runtime = await build_runtime(settings, clock=ManualClock(START, frozen=True))
     try:
         actor = Actor("new", "new")

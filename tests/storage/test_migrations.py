@@ -13,6 +13,7 @@ from sqlmodel import SQLModel
 
 from storage.db import Database, alembic_config
 from tests.conftest import START
+from tests.postgres import PostgresServer
 
 
 def _revisions() -> list[str]:
@@ -23,8 +24,8 @@ def _revisions() -> list[str]:
 
 @pytest.mark.filterwarnings("ignore:autogenerate skipping metadata-specified expression")
 @pytest.mark.filterwarnings("ignore:Skipped unsupported reflection of expression-based index")
-async def test_migrations_match_the_models(tmp_path: Path) -> None:
-    database = Database(f"sqlite+aiosqlite:///{tmp_path / 'm.db'}")
+async def test_migrations_match_the_models(empty_database_url: str) -> None:
+    database = Database(empty_database_url)
     await database.upgrade()
 
     def differences(connection):  # type: ignore[no-untyped-def]
@@ -33,18 +34,28 @@ async def test_migrations_match_the_models(tmp_path: Path) -> None:
     async with database.engine.connect() as connection:
         assert await connection.run_sync(differences) == []
         # The one index autogenerate can't compare is checked by hand.
-        found = await connection.exec_driver_sql(
-            "SELECT name FROM sqlite_master WHERE type='index'"
-        )
+        if connection.dialect.name == "sqlite":
+            found = await connection.exec_driver_sql(
+                "SELECT name FROM sqlite_master WHERE type='index'"
+            )
+        else:
+            found = await connection.exec_driver_sql("SELECT indexname FROM pg_indexes")
         assert "ix_member_community_lower_name" in set(found.scalars())
     await database.close()
 
 
-async def test_upgrading_from_each_revision_keeps_every_row(tmp_path: Path) -> None:
+async def test_upgrading_from_each_revision_keeps_every_row(
+    backend: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
     revisions = _revisions()
     assert revisions[0] == "0001_baseline"
     for start in revisions:
-        database = Database(f"sqlite+aiosqlite:///{tmp_path / f'{start}.db'}")
+        if backend == "sqlite":
+            url = f"sqlite+aiosqlite:///{tmp_path / f'{start}.db'}"
+        else:
+            server: PostgresServer = request.getfixturevalue("postgres_server")
+            url = await server.create(migrated=False)
+        database = Database(url)
         await database.upgrade(start)
         async with database.engine.begin() as connection:
             await _seed(connection)
@@ -55,10 +66,14 @@ async def test_upgrading_from_each_revision_keeps_every_row(tmp_path: Path) -> N
         assert {table: after[table] for table in before} == before
         assert all(count > 0 for count in before.values())  # every table there had rows
         await database.close()
+        if backend == "postgres":
+            await server.drop(url)
 
 
-async def test_the_bot_upgrades_an_empty_database_and_downgrade_works(tmp_path: Path) -> None:
-    database = Database(f"sqlite+aiosqlite:///{tmp_path / 'e.db'}")
+async def test_the_bot_upgrades_an_empty_database_and_downgrade_works(
+    empty_database_url: str,
+) -> None:
+    database = Database(empty_database_url)
     await database.upgrade()
     async with database.engine.connect() as connection:
         tables = await connection.run_sync(lambda c: set(inspect(c).get_table_names()))
@@ -71,7 +86,17 @@ async def test_the_bot_upgrades_an_empty_database_and_downgrade_works(tmp_path: 
 
 
 async def _seed(connection) -> None:  # type: ignore[no-untyped-def]
-    when = START.isoformat(sep=" ")
+    # A datetime, not its text: asyncpg binds a timestamp parameter only from a datetime.
+    when = START
+    blob = "X'00112233'"
+    if connection.dialect.name == "postgresql":
+        blob = "'\\x00112233'::bytea"
+        # The rows are written as SQLite takes them, 0 and 1 for booleans; this scratch
+        # database alone lets Postgres assign an integer to a boolean column as well.
+        await connection.exec_driver_sql(
+            "UPDATE pg_cast SET castcontext = 'a' "
+            "WHERE castsource = 'integer'::regtype AND casttarget = 'boolean'::regtype"
+        )
     await connection.execute(
         text(
             "INSERT INTO community (id, platform, external_id, name, created_at) "
@@ -199,7 +224,7 @@ async def _seed(connection) -> None:  # type: ignore[no-untyped-def]
     if "community_key" in present:  # 0009 and later
         for statement in (
             "INSERT INTO community_key (id, community_id, purpose, key, created_at) "
-            "VALUES (1, 1, 'report-hmac', X'00112233', :when)",
+            f"VALUES (1, 1, 'report-hmac', {blob}, :when)",
             "INSERT INTO issued_report (id, community_id, member_id, code, since, until, "
             "issued_at, digest, summary) VALUES (1, 1, 1, 'ABCDEFGHIJKLMNOP', :when, :when, "
             ":when, 'ab', 'the last 12 months')",

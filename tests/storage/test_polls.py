@@ -95,13 +95,15 @@ async def test_an_anonymous_choice_counts_once_and_keeps_no_choice_with_the_vote
     assert await _votes(db, poll) == [0, 0, 2]  # ana's second press changed nothing
     async with db.engine.connect() as connection:
         voters = (await connection.execute(text("SELECT * FROM poll_voter"))).all()
-        schema = (
-            await connection.execute(text("SELECT sql FROM sqlite_master WHERE name='poll_voter'"))
-        ).scalar_one()
+        schema = ""
+        if db.engine.dialect.name == "sqlite":  # Postgres has no WITHOUT ROWID tables
+            found = text("SELECT sql FROM sqlite_master WHERE name='poll_voter'")
+            schema = (await connection.execute(found)).scalar_one()
     assert sorted(voters) == sorted(
         [(poll.id, place.ids["ana"], "choice"), (poll.id, place.ids["bob"], "choice")]
     )
-    assert "WITHOUT ROWID" in schema  # not even the physical order says who came first
+    if db.engine.dialect.name == "sqlite":
+        assert "WITHOUT ROWID" in schema  # not even the physical order says who came first
 
 
 async def test_written_answers_have_random_keys_and_no_author(db: Database) -> None:
