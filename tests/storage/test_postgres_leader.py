@@ -1,10 +1,9 @@
-"""Leading and sending from several processes on Postgres: set TEST_POSTGRES_URL to run these."""
+"""Leading and sending from several processes on Postgres, each test on an empty database."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import os
 
 import pytest
 from sqlalchemy import text
@@ -19,10 +18,8 @@ from tests.bot.fake_platform import FakePlatform
 from tests.bot.senders import deliveries, drain_together, queue_posts, reach
 from tests.conftest import START
 
-URL = os.environ.get("TEST_POSTGRES_URL", "")
-pytestmark = pytest.mark.skipif(
-    not URL, reason="set TEST_POSTGRES_URL to a scratch Postgres database to run these"
-)
+# Each test gets an empty database of its own on the session's Postgres server.
+pytestmark = pytest.mark.parametrize("backend", ["postgres"], indirect=True)
 
 
 async def holders(db: Database) -> list[int]:
@@ -38,8 +35,11 @@ async def holders(db: Database) -> list[int]:
         return [pid for (pid,) in found]
 
 
-async def test_two_leaders_one_wins_and_asking_again_does_not_stack() -> None:
-    first, second = PostgresLeader(URL), PostgresLeader(URL)
+async def test_two_leaders_one_wins_and_asking_again_does_not_stack(
+    empty_database_url: str,
+) -> None:
+    url = empty_database_url
+    first, second = PostgresLeader(url), PostgresLeader(url)
     try:
         assert await first.acquire() and await first.acquire()
         assert not await second.acquire()
@@ -51,9 +51,12 @@ async def test_two_leaders_one_wins_and_asking_again_does_not_stack() -> None:
         await second.release()
 
 
-async def test_a_leader_whose_connection_dies_stops_and_another_takes_over() -> None:
-    db = Database(URL)
-    first, second = PostgresLeader(URL), PostgresLeader(URL)
+async def test_a_leader_whose_connection_dies_stops_and_another_takes_over(
+    empty_database_url: str,
+) -> None:
+    url = empty_database_url
+    db = Database(url)
+    first, second = PostgresLeader(url), PostgresLeader(url)
     schedulers = Scheduler(ManualClock()), Scheduler(ManualClock())
     for scheduler in schedulers:
         scheduler.pause()
@@ -85,13 +88,16 @@ async def test_a_leader_whose_connection_dies_stops_and_another_takes_over() -> 
         await db.close()
 
 
-async def test_two_senders_on_postgres_deliver_2000_rows_once_each() -> None:
-    database = Database(URL)
+async def test_two_senders_on_postgres_deliver_2000_rows_once_each(
+    empty_database_url: str,
+) -> None:
+    url = empty_database_url
+    database = Database(url)
     await database.downgrade("base")  # a scratch database: start from nothing
     await database.close()
     clock = ManualClock(START, frozen=True)
-    first = await build_runtime(Settings(database_url=URL), clock=clock)
-    second = await build_runtime(Settings(database_url=URL), clock=clock, migrate=False)
+    first = await build_runtime(Settings(database_url=url), clock=clock)
+    second = await build_runtime(Settings(database_url=url), clock=clock, migrate=False)
     one, two = FakePlatform(), FakePlatform()
     reach(first, one)
     reach(second, two)
