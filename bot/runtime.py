@@ -52,11 +52,11 @@ async def build_runtime(
     settings: Settings, *, clock: Clock | None = None, migrate: bool = True
 ) -> Runtime:
     """Open the database (upgrading its schema) and assemble the bot."""
-    configs = ConfigStore()
+    db = Database(settings.database_url)
+    configs = ConfigStore(max_age=db.shared_max_age)
     registry = build_registry(configs)
     check_defaults(registry.known_metrics)
     clock = clock or SystemClock()
-    db = Database(settings.database_url)
     await db.check()
     if migrate:
         await db.upgrade()

@@ -18,6 +18,7 @@ from config.errors import ConfigError
 from storage.known import KnownMembers
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+SHARED_MAX_AGE = 1.0  # seconds a cached setting or member is trusted where processes share
 
 
 class Database:
@@ -28,7 +29,7 @@ class Database:
         self.engine = _make_engine(url, echo=echo)
         # A session class of this database's own, so its listeners see only its sessions.
         session_class = type("CopbotSession", (Session,), {})
-        self.known_members = KnownMembers()
+        self.known_members = KnownMembers(max_age=self.shared_max_age)
         self.known_members.watch(session_class)
         self.sessions = async_sessionmaker(
             self.engine,
@@ -36,6 +37,13 @@ class Database:
             sync_session_class=session_class,
             expire_on_commit=False,
         )
+
+    @property
+    def shared_max_age(self) -> float | None:
+        """How long a cached row stays good: forever alone on SQLite, 1 s where processes share."""
+        # Several copbot processes may share Postgres (one leader, all answering commands):
+        # what one changes, the others must see within a second.
+        return None if self.engine.dialect.name == "sqlite" else SHARED_MAX_AGE
 
     def session(self) -> AsyncSession:
         """A new session; use `async with db.session() as s, s.begin():`."""

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import time
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import chain
 from typing import Any
@@ -28,16 +30,39 @@ class KnownMember:
 class KnownMembers:
     """A bounded cache of member rows, emptied of any row a session changes."""
 
-    def __init__(self, limit: int = 100_000) -> None:
+    def __init__(
+        self,
+        limit: int = 100_000,
+        *,
+        max_age: float | None = None,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
         self._limit = limit
         self._rows: OrderedDict[Key, KnownMember] = OrderedDict()
+        # Where other processes write members too (Postgres), a row is trusted this long: a
+        # role changed elsewhere (standing!) is seen here within it.
+        self._max_age = max_age
+        self._monotonic = monotonic
+        self._seen: dict[Key, float] = {}
 
     def get(self, community_id: int, external_id: str) -> KnownMember | None:
-        """The cached member, if any."""
-        found = self._rows.get((community_id, external_id))
-        if found is not None:
-            self._rows.move_to_end((community_id, external_id))
+        """The cached member, if any (and fresh enough)."""
+        key = (community_id, external_id)
+        found = self._rows.get(key)
+        if found is None:
+            return None
+        if (
+            self._max_age is not None
+            and self._monotonic() - self._seen.get(key, 0.0) >= self._max_age
+        ):
+            self._drop(key)
+            return None
+        self._rows.move_to_end(key)
         return found
+
+    def _drop(self, key: Key) -> None:
+        self._rows.pop(key, None)
+        self._seen.pop(key, None)
 
     def remember(self, row: MemberRow) -> None:
         """Cache a row that is committed (call it only after the commit)."""
@@ -46,8 +71,10 @@ class KnownMembers:
         key = (row.community_id, row.external_id)
         self._rows[key] = KnownMember(row.id, row.external_id, row.name, row.role, row.is_bot)
         self._rows.move_to_end(key)
+        self._seen[key] = self._monotonic()
         while len(self._rows) > self._limit:
-            self._rows.popitem(last=False)
+            oldest, _ = self._rows.popitem(last=False)
+            self._seen.pop(oldest, None)
 
     def watch(self, session_class: type) -> None:
         """Forget every member a session of this class changes, at its flush and its commit."""
@@ -64,9 +91,9 @@ class KnownMembers:
                 was = inspect(row).attrs.external_id.history.deleted
                 changed.update((row.community_id, ext) for ext in [row.external_id, *was])
         for key in changed:
-            self._rows.pop(key, None)
+            self._drop(key)
         session.info.setdefault("copbot_changed_members", set()).update(changed)
 
     def _after_commit(self, session: Any) -> None:
         for key in session.info.pop("copbot_changed_members", ()):
-            self._rows.pop(key, None)
+            self._drop(key)
