@@ -37,6 +37,7 @@ bench: $(VENV)/.installed-test
 	$(BIN)/python -m bench.matching_round
 	$(BIN)/python -m bench.digest
 	$(BIN)/python -m bench.impact
+	$(BIN)/python -m bench.startup
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -16,6 +16,7 @@ from bench import (
     matching_round,
     outbox,
     polls,
+    startup,
 )
 
 
@@ -164,3 +165,13 @@ def test_impact_main_prints_the_goal(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert "3 runs" in out and out.count("PASS") + out.count("MISS") == 1
     for title in ("Kudos received", "Badges", "Outcomes", "Work groups", "Needs helped meet"):
         assert title in out  # the star's report had something in each
+
+
+def test_startup_main_starts_copbot_run(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    argv = ["--members", "50", "--runs", "1", "--db", str(tmp_path / "s.db")]
+
+    assert startup.main(argv) == 0
+    out = capsys.readouterr().out
+    assert "console/playground" in out and out.count("PASS") + out.count("MISS") == 2
+    replies = next(line for line in out.splitlines() if "replies to the community" in line)
+    assert int(replies.split()[-1]) >= 2  # /members and /intro show answered (a poll may join)
