@@ -46,4 +46,3 @@ async def test_a_setting_and_a_role_changed_in_one_process_are_obeyed_by_another
     finally:
         await first.close()
         await second.close()
-
