@@ -6,7 +6,6 @@ import secrets
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
 
-from sqlalchemy.orm import aliased
 from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -21,7 +20,6 @@ from storage.models import (
     MatchRoundRow,
     MatchSeatRow,
     MemberRow,
-    NeedRow,
 )
 
 REPORT_HMAC = "report-hmac"
@@ -108,26 +106,6 @@ async def kudos_received(
         .limit(limit)
     )
     return total, found.all()
-
-
-async def needs_helped(
-    session: AsyncSession, *, community_id: int, member_id: int, since: datetime, until: datetime
-) -> Sequence[tuple[NeedRow, str]]:
-    """Needs a member helped meet that were met in a period, with whose they were, newest first."""
-    asker = aliased(MemberRow)
-    found = await session.exec(
-        select(NeedRow, asker.name)
-        .join(asker, col(asker.id) == col(NeedRow.member_id))
-        .where(
-            NeedRow.community_id == community_id,
-            NeedRow.helper_id == member_id,
-            NeedRow.status == "met",
-            col(NeedRow.closed_at) >= since,
-            col(NeedRow.closed_at) < until,
-        )
-        .order_by(col(NeedRow.closed_at).desc(), col(NeedRow.id).desc())
-    )
-    return found.all()
 
 
 async def matches_that_led_somewhere(

@@ -34,9 +34,7 @@ class Matching:
     @command("match join", private=True)
     async def join(self, ctx: Context) -> None:
         """Take part in matching rounds: every few weeks, copbot pairs you with someone."""
-        row = await matching.standing(ctx.session, member_id=ctx.author.id)
-        paused = row is not None and row.paused_until is not None and row.paused_until > ctx.now()
-        if row is not None and row.status == IN and not paused:
+        if (await status.say(ctx))[0] == IN:
             raise UserError(f"You're in already. {await status.next_line(ctx)}")
         await self._set(ctx, IN, None)
         lines = [f"🤝 You're in matching rounds! {await status.next_line(ctx)}"]
@@ -46,7 +44,7 @@ class Matching:
     @command("match pause", private=True)
     async def pause(self, ctx: Context, weeks: Weeks = None) -> None:
         """Skip rounds for a while (WEEKS, 1 to 52; the next round if not given)."""
-        if not await status.taking_part(ctx, paused_too=True):  # a pause may be lengthened
+        if (await status.say(ctx))[0] == OUT:  # a pause may be lengthened
             raise UserError(
                 "You're not in matching rounds, so there's nothing to pause. /match join"
             )
@@ -61,7 +59,7 @@ class Matching:
     @command("match leave", private=True)
     async def leave(self, ctx: Context) -> None:
         """Stop taking part in matching rounds; your past matches stay in your history."""
-        if not await status.taking_part(ctx, paused_too=True):
+        if (await status.say(ctx))[0] == OUT:
             raise UserError("You're not in matching rounds. Join any time with /match join.")
         await self._set(ctx, OUT, None)
         ctx.reply("You've left matching rounds. Your past matches stay; /match join any time.")

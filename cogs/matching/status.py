@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
 from bot import render
 from bot.context import Context
@@ -13,16 +14,21 @@ from cogs.matching.words import CAME, SAID
 from storage import matching, needs
 from storage.matching import Placed, RoundStats
 from storage.models import MemberRow
-from storage.models.matching import IN
+from storage.models.matching import IN, OUT
+
+PAUSED = "paused"
 
 
-async def taking_part(ctx: Context, *, paused_too: bool = False) -> bool:
-    """Whether the member is in rounds (by their say or the community's default), unpaused."""
+async def say(ctx: Context) -> tuple[str, datetime | None]:
+    """The member's part in rounds, in one read: in, paused (until when) or out."""
     row = await matching.standing(ctx.session, member_id=ctx.author.id)
-    if row is None:
-        return ctx.config.match_default_in
-    paused = row.paused_until is not None and row.paused_until > ctx.now()
-    return row.status == IN and (paused_too or not paused)
+    if row is None:  # never said: the community's default
+        return (IN if ctx.config.match_default_in else OUT), None
+    if row.status != IN:
+        return OUT, None
+    if row.paused_until is not None and row.paused_until > ctx.now():
+        return PAUSED, row.paused_until
+    return IN, None
 
 
 async def next_line(ctx: Context) -> str:
@@ -55,15 +61,12 @@ async def tip(ctx: Context) -> str:
 
 async def text(ctx: Context) -> str:
     """The member's own view: in or not, the next round, their last matches, whom they avoid."""
-    row = await matching.standing(ctx.session, member_id=ctx.author.id)
+    state, until = await say(ctx)
     lines = ["**Matching rounds**"]
-    paused = row is not None and row.paused_until is not None and row.paused_until > ctx.now()
-    if not await taking_part(ctx, paused_too=True):
+    if state == OUT:
         lines.append("You're not taking part. Join with /match join.")
-    elif paused and row is not None and row.paused_until is not None:
-        lines.append(
-            f"You're paused until {day_month(ctx, row.paused_until)}; /match join resumes now."
-        )
+    elif state == PAUSED and until is not None:
+        lines.append(f"You're paused until {day_month(ctx, until)}; /match join resumes now.")
     else:
         lines.append(f"You're in. {await next_line(ctx)}")
     me = await ctx.session.get(MemberRow, ctx.author.id)
@@ -85,9 +88,10 @@ async def text(ctx: Context) -> str:
 async def home(ctx: Context) -> str:
     """The member's matching rounds, for their home page."""
     lines = ["**Matching rounds**"]
-    if await taking_part(ctx):
+    state, _ = await say(ctx)
+    if state == IN:
         lines.append(f"You're in. {await next_line(ctx)}")
-    elif await taking_part(ctx, paused_too=True):
+    elif state == PAUSED:
         lines.append("You're paused; /match join resumes.")
     else:
         lines.append("Meet someone who can help, every few weeks: /match join.")

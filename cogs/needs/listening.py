@@ -10,7 +10,6 @@ from bot.context import Context
 from bot.pages import Gathering, Line
 from cogs.common import in_words, local_date, plural
 from cogs.needs import words
-from storage import impact as impact_reads
 from storage import needs
 
 if TYPE_CHECKING:
@@ -44,10 +43,11 @@ class NeedsListeners:
     async def impact(self, ctx: Context, report: Gathering) -> None:
         """Others' needs the member helped meet in the period."""
         assert report.member is not None
-        helped = await impact_reads.needs_helped(
+        _, helped = await needs.helped_by(
             ctx.session,
             community_id=ctx.community.id,
             member_id=report.member.id,
+            limit=None,
             since=report.since,
             until=report.until,
         )

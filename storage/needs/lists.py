@@ -96,15 +96,26 @@ async def met_needs(
 
 
 async def helped_by(
-    session: AsyncSession, *, community_id: int, member_id: int, limit: int = 3
+    session: AsyncSession,
+    *,
+    community_id: int,
+    member_id: int,
+    limit: int | None = 3,
+    since: datetime | None = None,
+    until: datetime | None = None,
 ) -> tuple[int, Sequence[tuple[NeedRow, str]]]:
-    """How many needs a member helped meet, and the latest, with whose they were."""
+    """How many needs a member helped meet (met within [since, until) if given), the latest
+    first with whose they were."""
     asker = aliased(MemberRow)
-    where = (
+    where = [
         NeedRow.community_id == community_id,
         NeedRow.helper_id == member_id,
         NeedRow.status == MET,
-    )
+    ]
+    if since is not None:
+        where.append(col(NeedRow.closed_at) >= since)
+    if until is not None:
+        where.append(col(NeedRow.closed_at) < until)
     total = (await session.exec(select(func.count()).select_from(NeedRow).where(*where))).one()
     found = await session.exec(
         select(NeedRow, asker.name)
