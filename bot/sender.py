@@ -6,7 +6,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Callable, Iterable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from bot.claims import Claims
@@ -188,7 +188,8 @@ class Sender:
         """
         work, wait = Pass(), IDLE
         await self.flush()  # what was kept back is written first, so the read below sees it
-        found, rows = await self._claim_due()
+        claimed_at = self.clock.now()
+        found, rows = await self._claim_due(claimed_at)
         held: dict[int | None, OutboxRow] = {row.id: row for row in rows}
         try:
             async with self.db.session() as session:
@@ -221,19 +222,21 @@ class Sender:
         if len(found) == BATCH and work.recorded:
             return 0.0  # more may be due behind this batch
         now = self.clock.now()
+        # What fell due since the claim comes back (at once, so wait 0) with what falls due
+        # later; what was due then and not taken is another sender's or waits on pacing.
         async with self.db.session() as session:
-            later = await outbox.next_due(session, platforms=self.served, after=now)
+            later = await outbox.next_due(session, platforms=self.served, after=claimed_at)
         if later is not None:
             wait = min(wait, (later - now).total_seconds())
         return max(0.0, wait)
 
-    async def _claim_due(self) -> tuple[list[OutboxRow], list[OutboxRow]]:
+    async def _claim_due(self, now: datetime) -> tuple[list[OutboxRow], list[OutboxRow]]:
         """What this sender claimed of what is due and, for this pass, those nobody here holds."""
         async with self.db.session() as session, self._reading:
             async with session.begin():  # committed at once: other processes see the claims
                 found = await outbox.claim(
                     session,
-                    now=self.clock.now(),
+                    now=now,
                     until=self.claims.until(),
                     by=self.claims.name,
                     limit=BATCH,

@@ -214,3 +214,32 @@ async def queue_post(runtime: Runtime, community_id: int, text: str) -> None:
                 created_at=runtime.clock.now(),
             )
         )
+
+
+async def test_a_retry_that_falls_due_during_a_pass_is_looked_at_next_not_after_idling(
+    runtime: Runtime, platform: FakePlatform, clock: ManualClock
+) -> None:
+    # Retries are timed from each failure, so the later rows of one pass fall due a moment
+    # after the earlier ones: a pass that starts between the two must not sleep past them.
+    async def two_posts(ctx: Context) -> None:
+        ctx.post("news", "first")
+        ctx.post("news", "second")
+
+    platform.failures += [TransientError("busy"), TransientError("busy")]
+    ticking = platform.deliver
+
+    async def deliver_slowly(place: object, item: object) -> bool | str:
+        clock.advance(timedelta(milliseconds=1))  # each attempt takes a moment
+        return await ticking(place, item)  # type: ignore[arg-type]
+
+    platform.deliver = deliver_slowly  # type: ignore[method-assign]
+    sender = runtime.dispatcher.sender
+    assert await as_job(runtime, two_posts, platform)
+    first, second = await outbox_rows(runtime.db)
+    assert second.not_before - first.not_before == timedelta(milliseconds=1)
+
+    clock.set(first.not_before)  # the first is due, the second a millisecond later
+    platform.failures.append(TransientError("busy"))  # the first fails again, a moment on
+    assert await sender.drain() == 0.0  # the second fell due meanwhile: look again at once
+    await sender.drain()
+    assert [post.reply.text for post in platform.posts()] == ["second"]
