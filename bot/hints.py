@@ -42,8 +42,8 @@ def misspelt_subcommand(registry: Registry, path: tuple[str, ...], rest: str) ->
     if moved:
         return moved
     following = rest.split()[0].lower() if rest.split() else ""
-    if not following or following[0] in "@<\"'“":
-        return None  # a mention or a quote is an argument, not a misspelt subcommand
+    if not following or following[0] in "@<\"'“" or "=" in following:
+        return None  # a mention, a quote or `name=` is an argument, not a misspelt subcommand
     near = _near_path(registry, (*path, following), longer_than=len(path))
     if near is None:
         return None

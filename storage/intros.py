@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, update
+from sqlalchemy import Integer, bindparam, delete, func, insert, update
 from sqlalchemy.orm import aliased
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -38,16 +38,7 @@ async def save(
     """Store a new version of a member's intro; True if it replaced one, kept as history."""
     # One statement both retires the current version and says whether there was one.
     retired = await session.exec(
-        update(IntroRow)
-        .where(
-            col(IntroRow.community_id) == community_id,
-            col(IntroRow.member_id) == member_id,
-            col(IntroRow.is_current).is_(True),
-        )
-        .values(is_current=False)
-        .returning(col(IntroRow.id))
-        # Plain SQL, no ORM bookkeeping: this session holds no intro rows to keep in sync.
-        .execution_options(synchronize_session=False)
+        _RETIRE, params={"in_community": community_id, "of_member": member_id}
     )
     replaced = bool(retired.all())
     if replaced:
@@ -57,21 +48,46 @@ async def save(
                 col(InterestRow.member_id) == member_id,
             )
         )
-    intro = IntroRow(
-        community_id=community_id,
-        member_id=member_id,
-        about=draft.about,
-        goals=draft.goals,
-        interests=", ".join(draft.interests),
-        can_help=draft.can_help,
-        is_current=True,
-        created_at=now,
-    )
-    session.add(intro)
-    for tag in draft.interests:
-        session.add(InterestRow(community_id=community_id, tag=tag, member_id=member_id, since=now))
-    await session.flush()
+    # Written as statements, not through the unit of work: the intro comes back from its
+    # INSERT, and the interests go in one executemany.
+    values = {
+        "community_id": community_id,
+        "member_id": member_id,
+        "about": draft.about,
+        "goals": draft.goals,
+        "interests": ", ".join(draft.interests),
+        "can_help": draft.can_help,
+        "is_current": True,
+        "created_at": now,
+    }
+    made = await session.exec(_INSERT, params=values)  # type: ignore[call-overload]
+    intro: IntroRow = made.scalars().one()
+    if draft.interests:
+        tags = [
+            {"community_id": community_id, "tag": tag, "member_id": member_id, "since": now}
+            for tag in draft.interests
+        ]
+        connection = await session.connection()
+        await connection.execute(_INSERT_TAGS, tags)
     return intro, replaced
+
+
+# Statements built once (with their cache keys): a first intro's writes cost more to build
+# than SQLite takes to run them.
+_RETIRE = (
+    update(IntroRow)
+    .where(
+        col(IntroRow.community_id) == bindparam("in_community", type_=Integer),
+        col(IntroRow.member_id) == bindparam("of_member", type_=Integer),
+        col(IntroRow.is_current).is_(True),
+    )
+    .values(is_current=False)
+    .returning(col(IntroRow.id))
+    # Plain SQL, no ORM bookkeeping: this session holds no intro rows to keep in sync.
+    .execution_options(synchronize_session=False)
+)
+_INSERT = insert(IntroRow).returning(IntroRow)
+_INSERT_TAGS = insert(InterestRow.__table__)  # type: ignore[arg-type]
 
 
 async def current(session: AsyncSession, *, community_id: int, member_id: int) -> IntroRow | None:

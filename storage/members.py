@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import case, func
+from sqlalchemy import Integer, String, bindparam, case, func
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -60,12 +60,16 @@ async def by_external_id(
     session: AsyncSession, *, community_id: int, external_id: str
 ) -> MemberRow | None:
     """The member with this platform id, if copbot has seen them."""
-    found = await session.exec(
-        select(MemberRow).where(
-            MemberRow.community_id == community_id, MemberRow.external_id == external_id
-        )
-    )
-    return found.first()
+    params = {"community_id": community_id, "external_id": external_id}
+    return (await session.exec(_BY_EXTERNAL_ID, params=params)).first()
+
+
+# Built once: every command by a member not yet cached runs it, and building a statement (and
+# its cache key) costs more than SQLite takes to answer it.
+_BY_EXTERNAL_ID = select(MemberRow).where(
+    col(MemberRow.community_id) == bindparam("community_id", type_=Integer),
+    col(MemberRow.external_id) == bindparam("external_id", type_=String),
+)
 
 
 async def by_name(

@@ -68,18 +68,16 @@ async def queue_values(
         kept.append(row)
     if not kept:
         return [None] * len(rows)
-    if len(kept) == 1:  # a command's one post or DM: one statement, RETURNING the row
-        statement = insert(OutboxRow).returning(OutboxRow)
-        made_one = (await session.exec(statement, params=kept[0])).scalars().one()  # type: ignore[call-overload]
-        return [None if at is None else made_one for at in placed]
-    # One executemany, then the rows read back by their unique handles: RETURNING with rows
-    # in order would make SQLAlchemy fall back to an INSERT (and a thread hop) per row.
-    await session.exec(insert(OutboxRow), params=kept)  # type: ignore[call-overload]
-    made: dict[str, OutboxRow] = {}
-    for part in chunks([row["handle"] for row in kept]):
-        found = await session.exec(select(OutboxRow).where(col(OutboxRow.handle).in_(part)))
-        made.update((row.handle, row) for row in found)
+    # One statement (batches of them for a job's thousands), the rows coming back with it.
+    # Nulls are written as nulls, so rows that differ in which columns are empty still go
+    # together; with no order asked of RETURNING, SQLAlchemy needn't split it row by row.
+    options = {"render_nulls": True}
+    found = await session.exec(_QUEUE, params=kept, execution_options=options)  # type: ignore[call-overload]
+    made = {row.handle: row for row in found.scalars()}
     return [None if at is None else made[kept[at]["handle"]] for at in placed]
+
+
+_QUEUE = insert(OutboxRow).returning(OutboxRow)  # built once: every command with a reply runs it
 
 
 def _pending_for(platforms: Sequence[str]) -> Any:

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from functools import cache
+from typing import Any
 
 from sqlalchemy import delete, insert
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -62,9 +65,7 @@ async def award_many(
         for member, badge, reason in earned
     ]  # fmt: skip
     connection = await session.connection()
-    statement = insert_or_ignore(session, BadgeAwardRow).returning(
-        col(BadgeAwardRow.member_id), col(BadgeAwardRow.badge)
-    )
+    statement = _award_statement(session.get_bind().dialect.name)
     inserted = [(member, badge) for member, badge in (await connection.execute(statement, rows))]
     reasons = {(member, badge): reason for member, badge, reason in earned}
     if inserted:
@@ -73,8 +74,22 @@ async def award_many(
              "action": "award", "reason": reasons[(member, badge)], "at": now}
             for member, badge in inserted
         ]  # fmt: skip
-        await connection.execute(insert(BadgeEventRow), events)
+        await connection.execute(_INSERT_EVENTS, events)
     return inserted
+
+
+_INSERT_EVENTS = insert(BadgeEventRow)
+
+
+@cache
+def _award_statement(dialect: str) -> Any:
+    """The award INSERT, built once per SQL dialect (a first intro runs it)."""
+    module = postgresql if dialect == "postgresql" else sqlite
+    return (
+        module.insert(BadgeAwardRow)
+        .on_conflict_do_nothing()
+        .returning(col(BadgeAwardRow.member_id), col(BadgeAwardRow.badge))
+    )
 
 
 async def grant(
