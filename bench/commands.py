@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import random
 import sys
 import tempfile
@@ -13,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 
+from bench import databases
 from bench.seed import COMMUNITY_ID, PLATFORM, START, Seeded, SeededMember, pick_tags, seed
 from bench.stats import percentile
 from bot.clock import ManualClock
@@ -53,6 +55,7 @@ class Timing:
 class Report:
     """Everything one run measured."""
 
+    database: str
     members: int
     commands: int
     seed_seconds: float
@@ -117,7 +120,16 @@ async def timed(timing: Timing, count: int, step: Callable[[int], Awaitable[None
     timing.wall += time.perf_counter() - began
 
 
-async def run(*, members: int, commands: int, db: Path, seed_value: int) -> Report:
+async def measure(
+    kind: str, *, members: int, commands: int, sqlite_path: Path, seed_value: int
+) -> Report:
+    """The figures on one kind of database, made fresh for them."""
+    async with databases.fresh(kind, sqlite_path) as db:
+        report = await run(members=members, commands=commands, db=db, seed_value=seed_value)
+    return dataclasses.replace(report, database=kind)
+
+
+async def run(*, members: int, commands: int, db: Path | str, seed_value: int) -> Report:
     """Seed, then time reads, command writes and bare writes; raise BenchError on a refusal."""
     rng = random.Random(seed_value)
     began = time.perf_counter()
@@ -138,6 +150,7 @@ async def run(*, members: int, commands: int, db: Path, seed_value: int) -> Repo
     finally:
         await runtime.close()
     return Report(
+        "sqlite" if isinstance(db, Path) else "postgres",
         members,
         commands,
         seed_seconds,
@@ -251,7 +264,8 @@ class _Bench:
 def render(report: Report) -> str:
     """The figures as a table, with each goal marked PASS or MISS."""
     lines = [
-        f"copbot command bench: {report.members:,} members, {report.commands:,} runs of each",
+        f"copbot command bench on {report.database}: {report.members:,} members, "
+        f"{report.commands:,} runs of each",
         f"seeded in {report.seed_seconds:.1f} s",
         "",
         f"{'operation':34} {'per s':>9} {'p50 ms':>8} {'p99 ms':>8}",
@@ -284,6 +298,7 @@ def parse(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--commands", type=int, default=2_000, help="timed runs of each kind")
     parser.add_argument("--db", type=Path, help="a new SQLite file (default: a temp file)")
     parser.add_argument("--seed", type=int, default=1, help="random seed")
+    databases.add_option(parser)
     options = parser.parse_args(argv)
     if options.members < 2 or options.commands < 1:
         parser.error("need at least 2 members and 1 command")
@@ -293,17 +308,20 @@ def parse(argv: Sequence[str] | None) -> argparse.Namespace:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the bench and print the table; 0 whether goals pass or miss, 1 on an error."""
     options = parse(argv)
+    tables = []
     with tempfile.TemporaryDirectory(prefix="copbot-bench-") as folder:
-        db = options.db or Path(folder) / "bench.db"
-        try:
-            report = asyncio.run(
-                run(members=options.members, commands=options.commands, db=db,
-                    seed_value=options.seed)
-            )  # fmt: skip
-        except (BenchError, FileExistsError) as error:
-            print(f"bench failed: {error}", file=sys.stderr)
-            return 1
-    print(render(report))
+        for kind in databases.chosen(options.database):
+            sqlite_path = options.db or Path(folder) / "bench.db"
+            try:
+                report = asyncio.run(
+                    measure(kind, members=options.members, commands=options.commands,
+                            sqlite_path=sqlite_path, seed_value=options.seed)
+                )  # fmt: skip
+            except (BenchError, FileExistsError) as error:
+                print(f"bench failed on {kind}: {error}", file=sys.stderr)
+                return 1
+            tables.append(render(report))
+    print("\n\n".join(tables))
     return 0
 
 

@@ -68,7 +68,7 @@ def pick_tags(rng: random.Random, count: int | None = None) -> list[str]:
 
 
 async def seed(
-    path: Path,
+    path: Path | str,
     *,
     members: int,
     rng: random.Random,
@@ -77,11 +77,14 @@ async def seed(
     community: str = COMMUNITY_ID,
     newcomers: int = 0,
 ) -> Seeded:
-    """Create the schema through Alembic, then bulk-insert a community, members and intros."""
-    if path.exists():
+    """Create the schema through Alembic, then bulk-insert a community, members and intros.
+
+    `path` is a new SQLite file, or the URL of an empty database (Postgres, see bench.databases).
+    """
+    if isinstance(path, Path) and path.exists():
         # A leftover file would mix old rows into the figures and clash with seeded ids.
         raise FileExistsError(f"{path} exists; give a new --db path (the bench needs a fresh one)")
-    url = sqlite_url(path)
+    url = sqlite_url(path) if isinstance(path, Path) else path
     db = Database(url)
     try:
         await db.upgrade()

@@ -11,6 +11,7 @@ from bench import (
     commands,
     digest,
     impact,
+    kudos,
     lapse,
     matching,
     matching_round,
@@ -38,13 +39,27 @@ async def test_commands_bench_survives_the_cooldown_with_few_members(tmp_path: P
     assert len(report.writes.latencies) == 50
 
 
-def test_commands_main_prints_the_goals(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_commands_main_prints_the_goals_on_both_databases(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], shared_postgres: str
+) -> None:
     argv = ["--members", "50", "--commands", "5", "--db", str(tmp_path / "c.db")]
 
     assert commands.main(argv) == 0
     out = capsys.readouterr().out
-    assert "bare ORM insert" in out
-    assert out.count("PASS") + out.count("MISS") == 4
+    assert "bench on sqlite" in out and "bench on postgres" in out
+    assert out.count("bare ORM insert") == 2
+    assert out.count("PASS") + out.count("MISS") == 8
+
+
+def test_kudos_main_prints_the_goals_on_both_databases(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], shared_postgres: str
+) -> None:
+    argv = ["--members", "60", "--kudos", "300", "--commands", "20", "--db", str(tmp_path / "k.db")]
+
+    assert kudos.main(argv) == 0
+    out = capsys.readouterr().out
+    assert "bench on sqlite" in out and "bench on postgres" in out
+    assert out.count("PASS") + out.count("MISS") == 6  # two timed goals and the re-check, twice
 
 
 def test_commands_main_refuses_an_existing_database(
