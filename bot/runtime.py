@@ -40,7 +40,7 @@ class Runtime:
 
     async def close(self) -> None:
         """Stop the scheduler, write pending activity, release the database."""
-        self.scheduler.shutdown()
+        await self.scheduler.stop()
         try:
             await self.activity.flush()
             await self.dispatcher.sender.flush()  # what was sent is not sent again at start

@@ -19,6 +19,7 @@ log = logging.getLogger(__name__)
 JobFunc = Callable[[], Awaitable[object]]
 DueFunc = Callable[[], Awaitable[datetime | None]]
 TICK_SECONDS = 30.0  # how often local-time jobs are looked at: a run starts within this
+STOP_SECONDS = 10.0  # how long a stop waits for cancelled runs to unwind
 REPLAY = timedelta(days=62)  # the most of a moved clock's span replayed run by run
 
 
@@ -50,6 +51,7 @@ class Scheduler:
         self.local = local
         self.leading = True  # whether this process runs the leader's jobs (see bot.leader)
         self._scheduler = AsyncIOScheduler(timezone=UTC)
+        self._running: set[asyncio.Task[object]] = set()  # runs under way, to wait for at stop
 
     def add(self, job: Job) -> None:
         """Register an interval job; it starts running when the scheduler starts."""
@@ -97,6 +99,18 @@ class Scheduler:
         """Stop; jobs already running finish on their own."""
         if self._scheduler.running:
             self._scheduler.shutdown(wait=False)
+
+    async def stop(self, timeout: float = STOP_SECONDS) -> None:
+        """Stop, cancelling the runs under way and waiting (a while) until they have unwound."""
+        # Before the database closes: a run cut off mid-query hands its connection back while
+        # the driver can still close it. Left to the loop's own teardown, aiosqlite's close of
+        # that connection waited on a thread already stopped, and the process never exited.
+        self.shutdown()
+        running = [task for task in self._running if task is not asyncio.current_task()]
+        for task in running:
+            task.cancel()
+        if running:
+            await asyncio.wait(running, timeout=timeout)
 
     async def run_now(self, name: str) -> object:
         """Run a job immediately, as the console's `:run` does (a local job in every community)."""
@@ -153,6 +167,9 @@ class Scheduler:
         async def run() -> object:
             if leader_only and not self.leading:
                 return None  # the leader runs it; job-run records cover a handover
+            task = asyncio.current_task()
+            if task is not None:
+                self._running.add(task)
             try:
                 return await func()
             except asyncio.CancelledError:
@@ -163,5 +180,7 @@ class Scheduler:
             except Exception:
                 log.exception("job %s failed; it will run again next time", name)
                 return None
+            finally:
+                self._running.discard(task)  # type: ignore[arg-type]
 
         return run
