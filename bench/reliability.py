@@ -134,12 +134,14 @@ def scope_figures(found: reliability_scope.Scope) -> list[Figure]:
 
 
 async def kudos_bursts(
-    givers: int, seed: int, folder: Path, postgres: bool
+    givers: int, seed: int, folder: Path, postgres: bool, postgres_url: str | None
 ) -> list[reliability_kudos.Burst]:
-    """The burst on SQLite, then on a Postgres server started for it and stopped after."""
+    """The burst on SQLite, then on Postgres: a server started for it and stopped after."""
     sqlite = f"sqlite+aiosqlite:///{folder / 'kudos.db'}"
     bursts = [await reliability_kudos.run(sqlite, "SQLite", givers, seed)]
-    if postgres:
+    if postgres_url:
+        bursts.append(await reliability_kudos.run(postgres_url, "Postgres", givers, seed))
+    elif postgres:
         from tests.postgres import PostgresServer
 
         server = PostgresServer()
@@ -171,7 +173,8 @@ async def measure(options: argparse.Namespace, folder: Path) -> tuple[list[Figur
     slack = await timed("slack", reliability_slack.run(options.rounds, options.good, folder))
     notes += [f"not refused every time: {name}" for name in reliability_slack.hits(slack)]
     bursts = await timed(
-        "kudos", kudos_bursts(options.givers, options.seed, folder, options.postgres)
+        "kudos",
+        kudos_bursts(options.givers, options.seed, folder, options.postgres, options.postgres_url),
     )
     notes += [f"{b.database}: {problem}" for b in bursts for problem in b.refused[:3]]
     notes += [f"{b.database}: {problem}" for b in bursts for problem in b.mismatches[:3]]
@@ -216,6 +219,7 @@ def parse(argv: Sequence[str] | None) -> argparse.Namespace:
     add("--good", type=int, default=20, help="correctly signed Slack requests")
     add("--givers", type=int, default=1_000, help="members sending /kudos at once")
     add("--no-postgres", dest="postgres", action="store_false", help="the burst on SQLite only")
+    add("--postgres-url", help="a fresh, migrated Postgres database (default: start a server)")
     add("--members", type=int, default=300, help="members the job DMs through Discord")
     add("--failures", type=int, default=30, help="failure rules injected before the job sends")
     add("--waves", type=int, default=3, help="sender passes that meet more failures")
