@@ -18,6 +18,7 @@ from bench import (
     reliability_hostile,
     reliability_kudos,
     reliability_outbox,
+    reliability_outbox_slack,
     reliability_scope,
     reliability_slack,
 )
@@ -99,17 +100,17 @@ def kudos_figures(bursts: list[reliability_kudos.Burst]) -> list[Figure]:
     return figures
 
 
-def outbox_figures(found: reliability_outbox.Delivery) -> list[Figure]:
+def outbox_figures(platform: str, found: reliability_outbox.Delivery) -> list[Figure]:
     """Failures injected while the job sent, and what arrived."""
     return [
         Figure(
-            "429s and 5xx injected while a job sent (Discord)",
+            f"429s and 5xx injected while a job sent ({platform})",
             f"{found.injected:,}",
             "> 0",
             found.injected > 0,
         ),
         Figure(
-            "  ... messages delivered",
+            "  ... messages delivered (the poll edited too)",
             f"{found.delivered:,}/{found.expected:,}",
             "all",
             found.delivered == found.expected and found.edited,
@@ -179,10 +180,14 @@ async def measure(options: argparse.Namespace, folder: Path) -> tuple[list[Figur
     notes += [f"{b.database}: {problem}" for b in bursts for problem in b.refused[:3]]
     notes += [f"{b.database}: {problem}" for b in bursts for problem in b.mismatches[:3]]
     outbox = await timed(
-        "outbox",
+        "outbox (Discord)",
         reliability_outbox.run(
             options.members, options.failures, options.waves, options.seed, folder
         ),
+    )
+    slack_outbox = await timed(
+        "outbox (Slack)",
+        reliability_outbox_slack.run(options.members, options.waves, options.seed, folder),
     )
     scope = await timed("scope", reliability_scope.run(folder))
     notes += scope.cross[:5] + scope.write_refusals[:5]
@@ -190,7 +195,8 @@ async def measure(options: argparse.Namespace, folder: Path) -> tuple[list[Figur
         *hostile_figures(hostile),
         *slack_figures(slack),
         *kudos_figures(bursts),
-        *outbox_figures(outbox),
+        *outbox_figures("Discord", outbox),
+        *outbox_figures("Slack", slack_outbox),
         *scope_figures(scope),
     ]
     return figures, [*notes, "time: " + ", ".join(timings)]
@@ -220,7 +226,7 @@ def parse(argv: Sequence[str] | None) -> argparse.Namespace:
     add("--givers", type=int, default=1_000, help="members sending /kudos at once")
     add("--no-postgres", dest="postgres", action="store_false", help="the burst on SQLite only")
     add("--postgres-url", help="a fresh, migrated Postgres database (default: start a server)")
-    add("--members", type=int, default=300, help="members the job DMs through Discord")
+    add("--members", type=int, default=300, help="members the job DMs on Discord and Slack")
     add("--failures", type=int, default=30, help="failure rules injected before the job sends")
     add("--waves", type=int, default=3, help="sender passes that meet more failures")
     add("--seed", type=int, default=1, help="random seed")
