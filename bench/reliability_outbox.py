@@ -29,7 +29,8 @@ OPEN_DM = "POST /users/@me/channels"
 # (status, a 429's wait): a 503, or a 429 past discord.py's 30 s limit, comes back to the
 # outbox at once; a short 429 is waited out inside discord.py.
 MIX = ((503, 0.05), (503, 0.05), (429, 45.0), (429, 0.05))
-# discord.py itself sleeps a second or more before it retries a 500, 502 or 504: one of each.
+# discord.py itself sleeps before it retries a 500, 502 or 504, a second longer each time the
+# same request meets one: one per wave of failures, last, so its retry meets nothing more.
 SLOW = (500, 502, 504)
 PASSES = 60  # sender passes before the bench gives up on an outbox that never empties
 
@@ -49,14 +50,13 @@ class Delivery:
     passes: int = 0
 
 
-def inject(fake: fd.FakeDiscord, rng: random.Random, rules: int, *, slow: bool = False) -> None:
+def inject(fake: fd.FakeDiscord, rng: random.Random, rules: int, wave: int) -> None:
     """A mix of the failures Discord sends: 5xx from it and its proxies, short and long 429s."""
-    for status in SLOW if slow else ():
-        fake.fail_next(POSTS, status)
     for _ in range(rules):
         pattern = POSTS if rng.random() < 0.8 else OPEN_DM
         status, wait = rng.choice(MIX)
         fake.fail_next(pattern, status, times=rng.randint(1, 3), retry_after=wait)
+    fake.fail_next(POSTS, SLOW[wave % len(SLOW)])
 
 
 async def drain(runtime: Runtime, fake: fd.FakeDiscord, rng: random.Random, waves: int) -> int:
@@ -67,7 +67,7 @@ async def drain(runtime: Runtime, fake: fd.FakeDiscord, rng: random.Random, wave
         if not pending:
             return done
         if done < waves:  # while it retries, more: each row still meets far fewer than 12
-            inject(fake, rng, 2)
+            inject(fake, rng, 2, done + 1)
         clock.set(min(r.not_before for r in pending))  # type: ignore[attr-defined]
         await runtime.dispatcher.sender.drain()
     raise RuntimeError("the outbox never emptied")
@@ -87,7 +87,7 @@ async def run(members: int, rules: int, waves: int, seed_value: int, folder: Pat
                 install(runtime, Announce("general", fd.tiny_png()))
                 place = Place("discord", str(guild.id), guild.name)
                 await seed(runtime, place, [(str(p.id), p.username) for p in people])
-                inject(fake, rng, rules, slow=True)
+                inject(fake, rng, rules, 0)
                 await runtime.scheduler.run_now("e2e_announce")
                 found.passes = await drain(runtime, fake, rng, waves)
                 fake.fail_next("PATCH /channels/*/messages/*", 503)
