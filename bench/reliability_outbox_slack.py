@@ -24,24 +24,21 @@ from tests.fakes.discord import tiny_png
 from tests.fakes.slack import FakeSlack
 
 CHART_TEXT = "Last week's answers"
-# (method, Slack's error, HTTP status): rate limits and Slack's own server errors, on the
-# calls a job's DMs and posts make (opening the DM, then posting in it).
-FAILURES = (
-    ("chat.postMessage", "ratelimited", 429),
-    ("chat.postMessage", "internal_error", 500),
-    ("chat.postMessage", "service_unavailable", 503),
-    ("conversations.open", "ratelimited", 429),
-    ("conversations.open", "internal_error", 500),
-)
+# Per method a job's DMs and posts call (opening the DM, then posting in it): rate limits
+# and Slack's own server errors, as (Slack's error, HTTP status).
+FAILURES = {
+    "chat.postMessage": (("ratelimited", 429), ("internal_error", 500), ("fatal_error", 503)),
+    "conversations.open": (("ratelimited", 429), ("internal_error", 500)),
+}
 
 
 def inject(fake: FakeSlack, rng: random.Random) -> None:
-    """The next calls of one or two methods fail (the stand-in keeps one rule per method)."""
-    for method, error, status in rng.sample(FAILURES, 2):
+    """The next few calls of each method fail (the stand-in keeps one rule per method)."""
+    for method, choices in FAILURES.items():
+        error, status = rng.choice(choices)
         retry_after = rng.choice((1, 30)) if status == 429 else None
-        fake.fail_next(
-            method, error, status=status, retry_after=retry_after, count=rng.randint(1, 4)
-        )
+        count = rng.randint(2, 6)
+        fake.fail_next(method, error, status=status, retry_after=retry_after, count=count)
 
 
 async def drain(runtime: Runtime, fake: FakeSlack, rng: random.Random, waves: int) -> int:
