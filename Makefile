@@ -38,6 +38,7 @@ bench: $(VENV)/.installed-test
 	$(BIN)/python -m bench.digest
 	$(BIN)/python -m bench.impact
 	$(BIN)/python -m bench.startup
+	$(BIN)/python -m bench.reliability
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

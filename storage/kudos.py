@@ -99,7 +99,10 @@ async def _add_to_tallies(
             )
             row["received"] += received
             row["given"] += given
-    statement = dialect_insert(session, KudosTallyRow).values(list(rows.values()))
+    # Rows in one fixed order (period, start, member): Postgres locks them in the order given,
+    # so two kudos naming the same people in another order would otherwise deadlock.
+    ordered = [rows[key] for key in sorted(rows)]
+    statement = dialect_insert(session, KudosTallyRow).values(ordered)
     table = KudosTallyRow.__table__  # type: ignore[attr-defined]
     await session.exec(
         statement.on_conflict_do_update(

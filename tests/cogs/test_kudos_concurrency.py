@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 
 from sqlalchemy import func
 from sqlmodel import select
@@ -60,5 +61,37 @@ async def test_two_hundred_kudos_at_once(file_database_url: str) -> None:
             if "earned" in text and "star" in text
         ]
         assert len(announced) == 2  # each badge announced once, by the kudos that earned it
+    finally:
+        await runtime.close()
+
+
+async def test_kudos_naming_the_same_people_in_other_orders_at_once(
+    file_database_url: str,
+) -> None:
+    # Each kudos upserts the tallies of everyone it names: on Postgres, rows locked in the
+    # order named deadlocked two commands that named the same people the other way round.
+    settings = Settings(database_url=file_database_url)
+    runtime = await build_runtime(settings, clock=ManualClock(START, frozen=True))
+    dispatcher = runtime.dispatcher
+    stars = ["ann", "ben", "cat", "dan"]
+    try:
+        for star in stars:
+            await dispatcher.run_line(PLACE, Actor(star, star), "/ping", RecordingTransport())
+        orders = list(itertools.permutations(stars))
+        lines = [f"/kudos @{' @'.join(orders[n % len(orders)])} thanks" for n in range(GIVERS)]
+        outcomes = await asyncio.gather(
+            *(
+                dispatcher.run_line(
+                    PLACE, Actor(f"g{n:02}", f"g{n:02}"), line, RecordingTransport()
+                )
+                for n, line in enumerate(lines)
+            )
+        )
+        assert all(outcome.ok for outcome in outcomes), [o.error for o in outcomes if not o.ok]
+        async with runtime.db.session() as session:
+            tallies = await session.exec(
+                select(KudosTallyRow.received).where(KudosTallyRow.period == "all")
+            )
+            assert sorted(tallies.all()) == [0] * GIVERS + [GIVERS] * 4
     finally:
         await runtime.close()

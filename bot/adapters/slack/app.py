@@ -121,9 +121,9 @@ class SlackFrontEnd:
             await self._handler.connect_async()
             log.info("Slack: connected over Socket Mode as %s", auth.get("user"))
             return
-        self._runner = web.AppRunner(
-            self.app.web_app(path=EVENTS_PATH, port=self.port), shutdown_timeout=1.0
-        )
+        served = self.app.web_app(path=EVENTS_PATH, port=self.port)
+        served.middlewares.append(_refuse_odd_timestamps)
+        self._runner = web.AppRunner(served, shutdown_timeout=1.0)
         await self._runner.setup()
         await web.TCPSite(self._runner, self.host, self.port).start()
         host, port = self._runner.addresses[0][:2]
@@ -281,6 +281,17 @@ class SlackFrontEnd:
                     yield
         finally:
             self._busy.discard(task)
+
+
+@web.middleware
+async def _refuse_odd_timestamps(request: web.Request, handler: Any) -> web.StreamResponse:
+    """Refuse a request whose signing timestamp is not a number, as an unsigned one."""
+    # slack_sdk's verifier calls int() on it and raises, so bolt would answer 500 and log a
+    # traceback for any forger; Slack itself always sends digits.
+    stamp = request.headers.get("X-Slack-Request-Timestamp")
+    if stamp is not None and not (stamp.isascii() and stamp.isdigit()):
+        return web.json_response({"error": "invalid request"}, status=401)
+    return await handler(request)
 
 
 def _team_of(body: Body) -> str:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import logging
 
+import aiohttp
 import pytest
 
 from bot.adapters.slack import SlackFrontEnd, serve
@@ -40,6 +42,27 @@ async def test_http_refuses_bad_signatures_and_old_timestamps() -> None:
         assert (await good.slash("/ping", user_id=ADA, channel_id=GENERAL)).ok
         challenge = await good.url_verification("c-123")  # type: ignore[attr-defined]
         assert challenge.payload == {"challenge": "c-123"}
+
+
+@pytest.mark.parametrize("stamp", ["soon", "", "1.5e9", "١٢"])
+async def test_http_refuses_a_timestamp_that_is_not_a_number_without_a_traceback(
+    stamp: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    async with slack_bot("http") as bot:
+        body = "command=%2Fping&user_id=U0ADA&team_id=T0FAKE001"
+        headers = {
+            "Content-Type": "application/x-www-form-urlencoded",
+            "X-Slack-Request-Timestamp": stamp,
+            "X-Slack-Signature": "v0=" + "0" * 64,
+        }
+        async with (
+            aiohttp.ClientSession() as session,
+            session.post(bot.front.url, data=body, headers=headers) as response,
+        ):
+            assert response.status == 401
+        await bot.settle()
+        assert bot.fake.response_posts == [] and bot.fake.calls("users.info") == []
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
 
 
 async def test_http_mode_without_a_signing_secret_fails_at_start_up() -> None:
