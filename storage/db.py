@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,16 @@ from storage.known import KnownMembers
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 SHARED_MAX_AGE = 1.0  # seconds a cached setting or member is trusted where processes share
+
+
+def process_name() -> str:
+    """This process on this machine, as its outbox claims and its Postgres sessions name it."""
+    return f"{socket.gethostname()[:40]}:{os.getpid()}"
+
+
+def postgres_connect_args() -> dict[str, Any]:
+    """Each session carries its process's name, so others can tell its claims from a dead one's."""
+    return {"server_settings": {"application_name": process_name()}}
 
 
 class Database:
@@ -105,6 +116,8 @@ def _make_engine(url: str, *, echo: bool) -> AsyncEngine:
         if parsed.database in (None, "", ":memory:"):
             # One shared connection, or each session would see its own empty database.
             options["poolclass"] = StaticPool
+    else:
+        options["connect_args"] = postgres_connect_args()
     engine = create_async_engine(url, **options)
     if parsed.get_backend_name() == "sqlite":
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
