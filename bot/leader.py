@@ -127,7 +127,7 @@ class PostgresLeader:
         # No pool: the lock belongs to this one connection, and dies with it.
         # Named like the process's other sessions: while this one lives, its claims are honoured.
         self._engine: AsyncEngine = create_async_engine(
-            url, poolclass=NullPool, connect_args=postgres_connect_args()
+            url, poolclass=NullPool, connect_args=postgres_connect_args(url)
         )
         self._connection: AsyncConnection | None = None
         self._leading = False

@@ -27,8 +27,10 @@ def process_name() -> str:
     return f"{socket.gethostname()[:40]}:{os.getpid()}"
 
 
-def postgres_connect_args() -> dict[str, Any]:
+def postgres_connect_args(url: str) -> dict[str, Any]:
     """Each session carries its process's name, so others can tell its claims from a dead one's."""
+    if make_url(url).get_driver_name() != "asyncpg":
+        return {}  # SQLite, or a driver that names sessions otherwise
     return {"server_settings": {"application_name": process_name()}}
 
 
@@ -116,8 +118,8 @@ def _make_engine(url: str, *, echo: bool) -> AsyncEngine:
         if parsed.database in (None, "", ":memory:"):
             # One shared connection, or each session would see its own empty database.
             options["poolclass"] = StaticPool
-    else:
-        options["connect_args"] = postgres_connect_args()
+    elif named := postgres_connect_args(url):
+        options["connect_args"] = named
     engine = create_async_engine(url, **options)
     if parsed.get_backend_name() == "sqlite":
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)

@@ -154,7 +154,9 @@ async def unclaim_gone(session: AsyncSession) -> int:
     """Let go the claims of senders whose process has no Postgres session left; how many."""
     # A sender's claim starts with its process's name, which each of that process's sessions
     # carries as application_name: with none left, the process died (kill -9, a lost machine),
-    # and its rows need not wait for their claims to run out.
+    # and its rows need not wait for their claims to run out. A live process always keeps its
+    # leader connection open; one cut off from the database for a moment may see a row resent,
+    # which Discord drops by its nonce.
     sessions = table("pg_stat_activity", column("application_name", String))
     name = sessions.c.application_name
     alive = exists().where(name != "", col(OutboxRow.claimed_by).like(name.concat(":%")))
