@@ -144,7 +144,7 @@ class Copbot:
 
     @property
     def leads(self) -> bool:
-        """Whether it took the lead at some time (the line bot/leader.py logs)."""
+        """Whether it said it took the lead (bot/leader.py logs it once the jobs are resumed)."""
         return LEADS in self.log
 
     @property
@@ -164,6 +164,7 @@ class Fleet:
 
     url: str
     folder: Path
+    db: Database
     bots: list[Copbot] = field(default_factory=list)
 
     async def start(self, name: str, **env: str) -> Copbot:
@@ -176,15 +177,16 @@ class Fleet:
         return bot
 
     async def leader(self, timeout: float = 20.0) -> Copbot:
-        """The one live process that leads (by its log), once one does."""
+        """The live process that holds the lock and has said it leads, once one does."""
         found: list[Copbot] = []
 
         async def one() -> bool:
-            found[:] = [bot for bot in self.bots if bot.alive and bot.leads]
+            # Each of a process's sessions carries "host:pid" (storage.db.process_name).
+            pids = {int(name.rpartition(":")[2]) for name in await lock_holders(self.db)}
+            found[:] = [b for b in self.bots if b.alive and b.process.pid in pids and b.leads]
             return bool(found)
 
         await until(one, timeout)
-        assert len(found) == 1, [bot.name for bot in found]
         return found[0]
 
     async def stop(self) -> None:
@@ -204,11 +206,12 @@ class Fleet:
 @contextlib.asynccontextmanager
 async def fleet(url: str, folder: Path) -> AsyncIterator[Fleet]:
     """Processes started in the block are stopped after it, whatever happened in it."""
-    running = Fleet(url, folder)
+    running = Fleet(url, folder, Database(url))
     try:
         yield running
     finally:
         await running.stop()
+        await running.db.close()
 
 
 class Watch:
@@ -254,15 +257,7 @@ class Watch:
 
     async def lock_holders(self) -> int:
         """How many sessions hold copbot's advisory lock."""
-        query = text(
-            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted "
-            "AND objid = :low AND classid = :high"
-        )
-        async with self.db.engine.connect() as connection:
-            found = await connection.execute(
-                query, {"low": LOCK_KEY & 0xFFFFFFFF, "high": LOCK_KEY >> 32}
-            )
-            return int(found.scalar_one())
+        return len(await lock_holders(self.db))
 
     async def done(self, community_id: int, timeout: float = 30.0) -> float:
         """Wait until every job finished and nothing is left to send; the seconds it took."""
@@ -273,3 +268,16 @@ class Watch:
 
         await until(settled, timeout)
         return time.monotonic() - began
+
+
+async def lock_holders(db: Database) -> list[str]:
+    """The application names of the sessions holding copbot's advisory lock."""
+    query = text(
+        "SELECT a.application_name FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
+        "WHERE l.locktype = 'advisory' AND l.granted AND l.objid = :low AND l.classid = :high"
+    )
+    async with db.engine.connect() as connection:
+        found = await connection.execute(
+            query, {"low": LOCK_KEY & 0xFFFFFFFF, "high": LOCK_KEY >> 32}
+        )
+        return [str(name) for (name,) in found]
