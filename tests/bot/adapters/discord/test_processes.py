@@ -160,10 +160,13 @@ async def test_the_leader_killed_mid_round_the_other_finishes_it_once(
     fake.fail_next(f"POST /channels/{held}/messages", 429, retry_after=25.0)
     try:
         async with fleet(database_url, tmp_path) as bots:
-            first, second = await shard_1_leads(bots, world)
+            first = await bots.start("shard1", **world.shard("1"))
+            assert await bots.leader() is first
+            # The leader alone, so the held send is its own; then the other, asking to lead.
             await fake.wait_until(lambda: _rate_limited(fake, held), timeout=20)
-            # Killed once the other is up and asking to lead now and then, as in production.
+            second = await bots.start("shard0", **world.shard("0"))
             await until_logged(second, "Shard ID 0 has connected")
+            job_done = await watch.finished(world.community_id, ["match_round"])
             first.kill()
             killed = time.monotonic()
             await first.process.wait()
@@ -174,8 +177,9 @@ async def test_the_leader_killed_mid_round_the_other_finishes_it_once(
             await asyncio.sleep(1.0)
             resent = len(world.posts()) - (1 + MATCHED + LAPSED) - 1  # and the 429'd one
             print(
-                f"\nkilled {first.name} with {before} of {MATCHED} round DMs kept; {second.name} "
-                f"led {takeover:.1f} s later, all sent {took:.1f} s after; {resent} POSTs resent"
+                f"\nkilled {first.name} with {before} of {MATCHED} round DMs kept (the round's "
+                f"job-run {'finished' if job_done else 'unfinished'}); {second.name} led "
+                f"{takeover:.1f} s later, all sent {took:.1f} s after; {resent} POSTs resent"
             )
             assert takeover < 30
             assert len(world.polls()) == 1

@@ -164,13 +164,18 @@ async def test_the_leader_killed_mid_round_the_other_finishes_it(
     held = fake.hold("chat.postMessage", channel=fake.dm_channel(world.matched[HELD]).id)
     try:
         async with fleet(database_url, tmp_path) as bots:
-            first, _ = await two_behind_a_balancer(bots, world)
+            first = await bots.start("first", **world.env, COPBOT_SLACK_PORT=str(free_port()))
+            assert await bots.leader() is first
+            # The leader alone, so the send in flight is its own; then the other, asking to lead.
             await asyncio.wait_for(held.served.wait(), 20)
+            second = await bots.start("second", **world.env, COPBOT_SLACK_PORT=str(free_port()))
+            await until(lambda: _logged(second, "Slack: listening on"), 20)
+            job_done = await watch.finished(world.community_id, ["match_round"])
             first.kill()
             killed = time.monotonic()
             await first.process.wait()
             held.released.set()
-            second = await bots.leader(timeout=30)
+            assert await bots.leader(timeout=30) is second
             takeover = time.monotonic() - killed
             took = await watch.done(world.community_id, timeout=30)
             await asyncio.sleep(1.0)
@@ -178,8 +183,10 @@ async def test_the_leader_killed_mid_round_the_other_finishes_it(
             twice = [user for user, n in rounds.items() if n > 1]
             skipped = [user for user, n in rounds.items() if n == 0]
             print(
-                f"\nkilled {first.name} mid-round; {second.name} led {takeover:.1f} s later, "
-                f"all sent {took:.1f} s after; {len(twice)} sent twice, {len(skipped)} skipped"
+                f"\nkilled {first.name} mid-round (its job-run "
+                f"{'finished' if job_done else 'unfinished'}); {second.name} led "
+                f"{takeover:.1f} s later, all sent {took:.1f} s after; {len(twice)} sent twice, "
+                f"{len(skipped)} skipped"
             )
             assert takeover < 30
             # Slack has no nonce: at worst the one message in flight at the kill goes twice.
