@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import os
 import secrets
-import socket
 from collections.abc import Iterable
 from datetime import timedelta
 from typing import Any
 
 from bot.clock import Clock
+from storage.db import process_name
 from storage.models import OutboxRow
 
 # How long a claim lasts: the rows of a sender that died mid-send are taken over after this.
@@ -25,7 +24,8 @@ class Claims:
     def __init__(self, clock: Clock) -> None:
         self.clock = clock
         # Unique per sender, not per process: two runtimes in one process are two senders.
-        self.name = f"{socket.gethostname()[:40]}:{os.getpid()}:{secrets.token_hex(4)}"
+        # On Postgres the process part is its sessions' application_name: see Sender.release_gone.
+        self.name = f"{process_name()}:{secrets.token_hex(4)}"
         # Rows someone in this process is sending: a command's own (claimed before its commit)
         # or a pass's. Nobody else here sends them; the database claim keeps other processes off.
         self.held: set[int] = set()

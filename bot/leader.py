@@ -8,6 +8,7 @@ import fcntl
 import logging
 import os
 import random
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import IO, Protocol
 
@@ -15,6 +16,8 @@ from sqlalchemy import text
 from sqlalchemy.engine.url import make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 from sqlalchemy.pool import NullPool
+
+from storage.db import postgres_connect_args
 
 log = logging.getLogger(__name__)
 
@@ -122,7 +125,10 @@ class PostgresLeader:
 
     def __init__(self, url: str) -> None:
         # No pool: the lock belongs to this one connection, and dies with it.
-        self._engine: AsyncEngine = create_async_engine(url, poolclass=NullPool)
+        # Named like the process's other sessions: while this one lives, its claims are honoured.
+        self._engine: AsyncEngine = create_async_engine(
+            url, poolclass=NullPool, connect_args=postgres_connect_args(url)
+        )
         self._connection: AsyncConnection | None = None
         self._leading = False
 
@@ -196,8 +202,12 @@ async def lead(
     *,
     check: float = CHECK_SECONDS,
     retry: tuple[float, float] = RETRY_SECONDS,
+    tend: Callable[[], Awaitable[object]] | None = None,
 ) -> None:
-    """Lead when this process may, and stop at once when it may not; for ever."""
+    """Lead when this process may, and stop at once when it may not; for ever.
+
+    While leading, `tend` runs at each check (the sender takes over a dead process's messages).
+    """
     leading = False
     try:
         while True:
@@ -209,6 +219,11 @@ async def lead(
                 leading = True
                 scheduler.resume()
                 log.info("this process leads: it runs the scheduled jobs")
+            if leading and tend is not None:
+                try:
+                    await tend()
+                except Exception:
+                    log.exception("the leader's upkeep failed; it tries again at the next check")
             await asyncio.sleep(check if leading else random.uniform(*retry))
     finally:
         if leading:

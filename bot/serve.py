@@ -57,7 +57,10 @@ async def serve(runtime: Runtime) -> int:
             loop.add_signal_handler(sig, stop.set)
     if not leader.alone:
         runtime.scheduler.pause()  # until the advisory lock is this process's
-        tasks.append(asyncio.create_task(lead(leader, runtime.scheduler), name="leader"))
+        # The leader also frees, for every sender, the messages a dead process had claimed.
+        tend = runtime.dispatcher.sender.release_gone
+        leading = lead(leader, runtime.scheduler, tend=tend)
+        tasks.append(asyncio.create_task(leading, name="leader"))
     runtime.scheduler.start()
     # What was pending at the last stop goes first; then whatever jobs queue, paced.
     tasks.append(asyncio.create_task(runtime.dispatcher.sender.run(), name="sender"))

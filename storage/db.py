@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,18 @@ from storage.known import KnownMembers
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 SHARED_MAX_AGE = 1.0  # seconds a cached setting or member is trusted where processes share
+
+
+def process_name() -> str:
+    """This process on this machine, as its outbox claims and its Postgres sessions name it."""
+    return f"{socket.gethostname()[:40]}:{os.getpid()}"
+
+
+def postgres_connect_args(url: str) -> dict[str, Any]:
+    """Each session carries its process's name, so others can tell its claims from a dead one's."""
+    if make_url(url).get_driver_name() != "asyncpg":
+        return {}  # SQLite, or a driver that names sessions otherwise
+    return {"server_settings": {"application_name": process_name()}}
 
 
 class Database:
@@ -106,6 +119,8 @@ def _make_engine(url: str, *, echo: bool) -> AsyncEngine:
         if parsed.database in (None, "", ":memory:"):
             # One shared connection, or each session would see its own empty database.
             options["poolclass"] = StaticPool
+    elif named := postgres_connect_args(url):
+        options["connect_args"] = named
     if parsed.drivername == "sqlite+aiosqlite":
         parsed = parsed.set(drivername=sqlite_driver.DRIVERNAME)  # the same, in fewer trips
     engine = create_async_engine(parsed, **options)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import bindparam, func, insert, or_, update
+from sqlalchemy import String, bindparam, column, exists, func, insert, or_, table, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -144,6 +144,25 @@ async def unclaim_all(session: AsyncSession) -> int:
         update(OutboxRow)
         .where(col(OutboxRow.claimed_by).is_not(None), OutboxRow.status == PENDING)
         .values(claimed_by=None, claimed_until=None)
+    )
+    return (await session.exec(statement)).rowcount  # type: ignore[call-overload,no-any-return]
+
+
+async def unclaim_gone(session: AsyncSession) -> int:
+    """Let go the claims of senders whose process has no Postgres session left; how many."""
+    # A sender's claim starts with its process's name, which each of that process's sessions
+    # carries as application_name: with none left, the process died (kill -9, a lost machine),
+    # and its rows need not wait for their claims to run out. A live process always keeps its
+    # leader connection open; one cut off from the database for a moment may see a row resent,
+    # which Discord drops by its nonce.
+    sessions = table("pg_stat_activity", column("application_name", String))
+    name = sessions.c.application_name
+    alive = exists().where(name != "", col(OutboxRow.claimed_by).like(name.concat(":%")))
+    statement = (
+        update(OutboxRow)
+        .where(OutboxRow.status == PENDING, col(OutboxRow.claimed_by).is_not(None), ~alive)
+        .values(claimed_by=None, claimed_until=None)
+        .execution_options(synchronize_session=False)
     )
     return (await session.exec(statement)).rowcount  # type: ignore[call-overload,no-any-return]
 

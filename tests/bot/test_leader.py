@@ -85,14 +85,22 @@ async def test_when_the_leader_lets_go_another_takes_over(tmp_path: Path) -> Non
     ran: list[str] = []
     scheduler = scheduler_with_jobs(ran)
     scheduler.pause()
-    task = asyncio.create_task(lead(FileLeader(path), scheduler, check=0.01, retry=(0.01, 0.02)))
+    tended: list[bool] = []
+
+    async def tend() -> None:
+        tended.append(scheduler.leading)
+
+    leading = lead(FileLeader(path), scheduler, check=0.01, retry=(0.01, 0.02), tend=tend)
+    task = asyncio.create_task(leading)
     try:
         await asyncio.sleep(0.1)
         assert not scheduler.leading  # the lock is someone else's
+        assert tended == []  # upkeep is the leader's alone
         await held.release()
         async with asyncio.timeout(5):
-            while not scheduler.leading:
+            while not scheduler.leading or len(tended) < 2:
                 await asyncio.sleep(0.01)
+        assert all(tended)  # at taking the lead, then at each check
     finally:
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError):

@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from datetime import timedelta
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import text, update
+from sqlmodel import col
 
 from bot.clock import ManualClock
 from bot.leader import LOCK_KEY, PostgresLeader, lead
 from bot.runtime import build_runtime
 from bot.scheduler import Scheduler
 from config.settings import Settings
-from storage.db import Database
+from storage.db import Database, process_name
+from storage.models import OutboxRow
 from tests.bot.fake_platform import FakePlatform
 from tests.bot.senders import deliveries, drain_together, queue_posts, reach
 from tests.conftest import START
@@ -114,3 +117,31 @@ async def test_two_senders_on_postgres_deliver_2000_rows_once_each(
         await second.close()
     assert deliveries(one, two) == {str(n): 1 for n in range(2000)}
     assert one.texts() and two.texts()
+
+
+async def test_the_leader_lets_go_a_dead_processs_claims_and_keeps_a_live_ones(
+    database_url: str,
+) -> None:
+    runtime = await build_runtime(
+        Settings(database_url=database_url), clock=ManualClock(START, frozen=True), migrate=False
+    )
+    platform = FakePlatform()
+    reach(runtime, platform)
+    sender = runtime.dispatcher.sender
+    try:
+        await queue_posts(runtime, 3)
+        # Post 0 was being sent by a process that died (no session of its name is left), post 1
+        # by another sender of this live process; both claims still have minutes to run.
+        claimed = {"p0": "gone-host:4242:dead", "p1": f"{process_name()}:0000"}
+        async with runtime.db.session() as session, session.begin():
+            for handle, by in claimed.items():
+                await session.exec(
+                    update(OutboxRow)  # type: ignore[call-overload]
+                    .where(col(OutboxRow.handle) == handle)
+                    .values(claimed_by=by, claimed_until=START + timedelta(minutes=4))
+                )
+        assert await sender.release_gone() == 1
+        await sender.drain()
+        assert sorted(platform.texts()) == ["0", "2"]
+    finally:
+        await runtime.close()

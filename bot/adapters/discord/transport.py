@@ -31,9 +31,13 @@ class GuildTransport:
     # outbox may record outcomes in batches: a crash in between resends nothing twice.
     dedupes = True
 
-    def __init__(self, client: discord.Client, guild: discord.Guild | None) -> None:
+    def __init__(
+        self, client: discord.Client, guild: discord.Guild | None, guild_id: int | None = None
+    ) -> None:
         self.client = client
         self.guild = guild
+        # Known even when the guild is not cached here: its events go to another process's shard.
+        self.guild_id = guild.id if guild is not None else guild_id
 
     async def deliver(self, place: Place, item: Outgoing) -> Delivered:
         """Send or edit one item: the message's "channel/message" reference, False if refused."""
@@ -45,7 +49,10 @@ class GuildTransport:
         # buttons and the image and is the one an EditMessage changes.
         async with transient_errors():
             if isinstance(item, ToChannel):
-                channel = self.channel_for(item.channel, place)
+                if self.guild is None and self.guild_id is not None:
+                    channel = await self.remote_channel(item.channel, place)
+                else:
+                    channel = self.channel_for(item.channel, place)
                 return await self.post(channel, item.reply, nonce=item.nonce)
             if isinstance(item, ToMember):
                 user_id = int(item.member.external_id)
@@ -82,6 +89,28 @@ class GuildTransport:
         return guild.system_channel or next(
             (c for c in guild.text_channels if c.permissions_for(guild.me).send_messages), None
         )
+
+    async def remote_channel(
+        self, wanted: str | None, place: Place
+    ) -> discord.abc.Messageable | None:
+        """A channel of a guild on another process's shard, found over REST (nothing cached)."""
+        # The leader runs every guild's jobs, but the gateway hands it only its own shards'
+        # guilds; REST reaches any guild the bot is in.
+        assert self.guild_id is not None
+        try:
+            found = await self.client.http.get_all_guild_channels(self.guild_id)
+        except (discord.NotFound, discord.Forbidden):
+            return None  # the bot is no longer in the guild
+        text = [c for c in found if c.get("type") == discord.ChannelType.text.value]
+        name = (wanted or "").strip().lstrip("#").lower()
+        chosen = next((c for c in text if name in (str(c["id"]), c["name"].lower())), None)
+        if chosen is None and wanted:
+            log.warning("no channel #%s in guild %s: posting elsewhere", name, self.guild_id)
+        chosen = chosen or next((c for c in text if str(c["id"]) == place.channel), None)
+        chosen = chosen or min(text, key=lambda c: c.get("position", 0), default=None)
+        if chosen is None:
+            return None
+        return self.client.get_partial_messageable(int(chosen["id"]), guild_id=self.guild_id)
 
     async def post(
         self, channel: discord.abc.Messageable | None, reply: Reply, *, nonce: str | None = None
@@ -120,7 +149,7 @@ class GuildTransport:
     @property
     def _guild_id(self) -> int | None:
         # Buttons outside the guild (in a DM) carry its id, since a DM has no guild.
-        return self.guild.id if self.guild else None
+        return self.guild_id
 
 
 class InteractionTransport(GuildTransport):

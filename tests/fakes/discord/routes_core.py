@@ -141,6 +141,10 @@ def add_routes(app: web.Application, fake: FakeDiscord) -> None:
         ids = sorted(i for i in g.members if i > after)[:limit]
         return json_response([state.member_payload(g.id, i) for i in ids])
 
+    async def list_channels(request: web.Request) -> web.Response:
+        g = state.guild(as_int(request.match_info["guild_id"]))
+        return json_response([payloads.channel(c) for c in g.channels.values()])
+
     app.router.add_get(f"{api}/gateway", get_gateway)
     app.router.add_get(f"{api}/gateway/bot", get_gateway_bot)
     app.router.add_get(f"{api}/users/@me", get_me)
@@ -154,6 +158,7 @@ def add_routes(app: web.Application, fake: FakeDiscord) -> None:
     app.router.add_delete(f"{api}/channels/{{channel_id}}/messages/{{message_id}}", delete_message)
     app.router.add_get(f"{api}/guilds/{{guild_id}}/members/{{user_id}}", get_member)
     app.router.add_get(f"{api}/guilds/{{guild_id}}/members", list_members)
+    app.router.add_get(f"{api}/guilds/{{guild_id}}/channels", list_channels)
 
 
 def as_int(value: Any) -> int:

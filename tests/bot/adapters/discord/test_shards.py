@@ -8,7 +8,11 @@ from pathlib import Path
 import pytest
 
 from bot.adapters.discord.client import ShardedCopbotClient
+from bot.adapters.discord.render import split_custom_id
+from bot.context import Context
+from bot.dispatch import Place
 from tests.bot.adapters.discord.conftest import TOKEN, make_guild, start_env
+from tests.bot.adapters.outbox_job import POLL_TEXT, VOTE, everyone, seed
 from tests.fakes import discord as fd
 
 
@@ -49,6 +53,40 @@ async def test_a_process_running_shard_1_of_2_gets_only_its_guilds_events(
             button = str(welcome.components[0]["components"][0]["custom_id"])
             with pytest.raises(fd.DriverError, match="no gateway session"):
                 await fake.click(None, welcome.channel_id, ours, button, welcome.id)
+        finally:
+            await front.close()
+            await runtime.close()
+
+
+async def test_a_process_on_another_shard_posts_and_dms_for_a_guild_over_rest(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # The leader runs every guild's jobs, whichever process's shard carries the guild's events.
+    async with fd.FakeDiscord(token=TOKEN) as fake:
+        theirs, _ = await guilds_on_each_shard(fake, 2)
+        ada = await fake.add_member(theirs.id, "ada")
+        db_url = f"sqlite+aiosqlite:///{tmp_path / 'copbot.db'}"
+        runtime, front = await start_env(
+            monkeypatch, fake, db_url=db_url, discord_shards="2", discord_shard_ids="1"
+        )
+        try:
+            assert front.client.get_guild(theirs.id) is None  # shard 0's, not cached here
+            place = Place("discord", str(theirs.id), theirs.name, None)
+            await seed(runtime, place, [(str(ada.id), "ada")])
+
+            async def body(ctx: Context) -> None:
+                ctx.post("general", POLL_TEXT, buttons=VOTE)
+                for member in await everyone(ctx):
+                    ctx.dm(member, "The poll is open.", buttons=VOTE)
+
+            transport = runtime.dispatcher.transports["discord"](place)
+            assert await runtime.dispatcher.run_as_bot(place, body, transport)
+            [poll] = fake.messages_in(next(iter(theirs.channels)))
+            assert poll.content == POLL_TEXT
+            [dm] = fake.dm_messages(ada)
+            # A press in a DM reaches shard 0's process, which learns the guild from the button.
+            button = str(dm.components[0]["components"][0]["custom_id"])
+            assert split_custom_id(button)[0] == theirs.id
         finally:
             await front.close()
             await runtime.close()
