@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from storage import outbox
@@ -10,6 +12,21 @@ from storage.models import OutboxRow
 
 if TYPE_CHECKING:
     from sqlmodel.ext.asyncio.session import AsyncSession
+
+
+MAX_ATTEMPTS = 12
+log = logging.getLogger("bot.sender")
+
+
+def retry(row: OutboxRow, reason: str, retry_after: float | None, now: datetime) -> outbox.Result:
+    """A failed try's outcome: pending again after a wait, or failed after the last attempt."""
+    assert row.id is not None
+    if row.attempts + 1 >= MAX_ATTEMPTS:
+        log.error("giving up on outbox row %s after %s tries: %s", row.id, MAX_ATTEMPTS, reason)
+        return outbox.Result(row.id, outbox.FAILED, outcome=reason)
+    delay = max(retry_after or 0.0, backoff(row.attempts + 1))
+    later = now + timedelta(seconds=delay)
+    return outbox.Result(row.id, outbox.PENDING, outcome=reason, not_before=later)
 
 
 def backoff(attempts: int) -> float:

@@ -14,7 +14,7 @@ from bot.clock import Clock
 from bot.delivery import TransientError
 from bot.outbox import Queued, away_reason, fallback_for, item_of, member_of
 from bot.pacing import Pacer, Pacing
-from bot.passes import Edits, Pass, backoff, edits_of
+from bot.passes import Edits, Pass, edits_of, retry
 from bot.places import Place
 from bot.reply import Outgoing, ToMember
 from storage import outbox
@@ -30,7 +30,6 @@ log = logging.getLogger(__name__)
 BATCH = 200  # rows read per pass: one query, one write of their outcomes
 # Then the row is failed and logged, not retried for ever: twelve tries span about 47 minutes,
 # so an outage of the length platforms have now and then loses nothing (eight spanned four).
-MAX_ATTEMPTS = 12
 IDLE = 30.0  # seconds the background sender sleeps when nothing is due and nobody wakes it
 EDIT_WAIT = 2.0  # seconds an edit waits before looking again for its unsent message
 # Seconds of pacing a background pass waits out before it lets its rows go and reads again:
@@ -340,11 +339,13 @@ class Sender:
         try:
             delivered = await transport.deliver(place, item)
         except TransientError as error:
-            work.note(row, self._retry(row, error.reason, error.retry_after))
+            work.note(row, retry(row, error.reason, error.retry_after, self.clock.now()))
             return
         except Exception as error:
             log.exception("sending outbox row %s failed", row.id)
-            work.note(row, self._retry(row, f"{type(error).__name__}: {error}"[:300], None))
+            work.note(
+                row, retry(row, f"{type(error).__name__}: {error}"[:300], None, self.clock.now())
+            )
             return
         if delivered is False:
             work.note(row, self._refused(row, item, work))
@@ -352,15 +353,6 @@ class Sender:
         self.sent += 1
         ref = delivered if isinstance(delivered, str) else None
         work.note(row, outbox.Result(row.id, outbox.SENT, ref=ref))
-
-    def _retry(self, row: OutboxRow, reason: str, retry_after: float | None) -> outbox.Result:
-        assert row.id is not None
-        if row.attempts + 1 >= MAX_ATTEMPTS:
-            log.error("giving up on outbox row %s after %s tries: %s", row.id, MAX_ATTEMPTS, reason)
-            return outbox.Result(row.id, outbox.FAILED, outcome=reason)
-        delay = max(retry_after or 0.0, backoff(row.attempts + 1))
-        later = self.clock.now() + timedelta(seconds=delay)
-        return outbox.Result(row.id, outbox.PENDING, outcome=reason, not_before=later)
 
     def _refused(self, row: OutboxRow, item: Outgoing, work: Pass) -> outbox.Result:
         assert row.id is not None

@@ -10,9 +10,9 @@ from bot.clock import ManualClock
 from bot.context import Context
 from bot.delivery import TransientError
 from bot.outbox import Handle, dump
+from bot.passes import MAX_ATTEMPTS, backoff
 from bot.reply import Reply, ToChannel, ToInvoker
 from bot.runtime import Runtime
-from bot.sender import MAX_ATTEMPTS, backoff
 from storage.models import OutboxRow
 from tests.bot.conftest import Herald, as_job, member, outbox_rows, run
 from tests.bot.fake_platform import FakePlatform
