@@ -1,6 +1,6 @@
 """Every table, so the schema reads at a glance. Rows of a community carry its community_id."""
 
-from storage.models.activity import ActiveDayRow, LapseRow
+from storage.models.activity import ActiveDayRow, ErasedMemberRow, LapseRow
 from storage.models.core import (
     BadgeAwardRow,
     BadgeEventRow,
@@ -48,6 +48,7 @@ __all__ = [
     "BadgeEventRow",
     "CommunityKeyRow",
     "CommunityRow",
+    "ErasedMemberRow",
     "InterestRow",
     "IntroRow",
     "IssuedReportRow",

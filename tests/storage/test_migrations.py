@@ -243,6 +243,14 @@ async def _seed(connection) -> None:  # type: ignore[no-untyped-def]
             text("INSERT INTO slack_delivery (event_id, received_at) VALUES ('Ev0SEED', :when)"),
             {"when": when},
         )
+    if "erased_member" in present:  # 0013 and later
+        await connection.execute(
+            text(
+                "INSERT INTO erased_member (community_id, digest, erased_at) "
+                "VALUES (1, 'ab12', :when)"
+            ),
+            {"when": when},
+        )
 
 
 async def _counts(connection) -> dict[str, int]:  # type: ignore[no-untyped-def]
