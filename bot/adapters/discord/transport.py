@@ -31,9 +31,13 @@ class GuildTransport:
     # outbox may record outcomes in batches: a crash in between resends nothing twice.
     dedupes = True
 
-    def __init__(self, client: discord.Client, guild: discord.Guild | None) -> None:
+    def __init__(
+        self, client: discord.Client, guild: discord.Guild | None, *, guild_id: int | None = None
+    ) -> None:
         self.client = client
         self.guild = guild
+        # Known even when the guild is on a shard another process runs (not in the cache).
+        self.guild_id = guild.id if guild else guild_id
 
     async def deliver(self, place: Place, item: Outgoing) -> Delivered:
         """Send or edit one item: the message's "channel/message" reference, False if refused."""
@@ -46,6 +50,8 @@ class GuildTransport:
         async with transient_errors():
             if isinstance(item, ToChannel):
                 channel = self.channel_for(item.channel, place)
+                if channel is None and self.guild is None:
+                    channel = await self._channel_elsewhere(item.channel, place)
                 return await self.post(channel, item.reply, nonce=item.nonce)
             if isinstance(item, ToMember):
                 user_id = int(item.member.external_id)
@@ -82,6 +88,15 @@ class GuildTransport:
         return guild.system_channel or next(
             (c for c in guild.text_channels if c.permissions_for(guild.me).send_messages), None
         )
+
+    async def _channel_elsewhere(
+        self, wanted: str | None, place: Place
+    ) -> discord.abc.Messageable | None:
+        # A guild out of the cache (another shard's) is still reached by REST, by its id.
+        elsewhere = getattr(self.client, "elsewhere", None)  # copbot's clients have one
+        if elsewhere is None or self.guild_id is None:
+            return None
+        return await elsewhere.channel(self.guild_id, wanted, place.channel)
 
     async def post(
         self, channel: discord.abc.Messageable | None, reply: Reply, *, nonce: str | None = None
@@ -120,7 +135,7 @@ class GuildTransport:
     @property
     def _guild_id(self) -> int | None:
         # Buttons outside the guild (in a DM) carry its id, since a DM has no guild.
-        return self.guild.id if self.guild else None
+        return self.guild_id
 
 
 class InteractionTransport(GuildTransport):
@@ -129,7 +144,12 @@ class InteractionTransport(GuildTransport):
     def __init__(
         self, client: discord.Client, interaction: discord.Interaction, *, private: bool
     ) -> None:
-        super().__init__(client, interaction.guild or _guild_of(client, interaction))
+        # The guild a DM's button or form names may be on a shard another process runs, out
+        # of this client's cache: its id is kept all the same, for the community and the
+        # buttons this answer carries.
+        guild_id = interaction.guild_id or _guild_id_of(interaction)
+        guild = interaction.guild or (client.get_guild(guild_id) if guild_id else None)
+        super().__init__(client, guild, guild_id=guild_id)
         self.interaction = interaction
         self.private = private
         self._lock = asyncio.Lock()
@@ -252,8 +272,7 @@ class InteractionTransport(GuildTransport):
     @property
     def _dm_guild_id(self) -> int | None:
         # Buttons and forms shown in a DM must say which guild they belong to.
-        in_dm = self.interaction.guild_id is None and self.guild is not None
-        return self.guild.id if in_dm and self.guild else None
+        return self.guild_id if self.interaction.guild_id is None else None
 
 
 def _can_attach(channel: discord.abc.Messageable) -> bool:
@@ -262,10 +281,11 @@ def _can_attach(channel: discord.abc.Messageable) -> bool:
     return True  # DMs always take files
 
 
-def _guild_of(client: discord.Client, interaction: discord.Interaction) -> discord.Guild | None:
+def _guild_id_of(interaction: discord.Interaction) -> int | None:
+    """The guild a DM's button or form belongs to, as its custom id says."""
     data = interaction.data or {}
     custom_id = str(data.get("custom_id", ""))
     guild_id, _ = ui.split_custom_id(custom_id)
     if guild_id is None and (target := ui.form_target(custom_id)):
         guild_id = target[1]
-    return client.get_guild(guild_id) if guild_id else None
+    return guild_id
