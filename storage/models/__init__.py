@@ -14,7 +14,7 @@ from storage.models.core import (
     SettingRow,
     when_column,
 )
-from storage.models.delivery import JobRunRow, OutboxRow
+from storage.models.delivery import JobRunRow, OutboxRow, PaceRow
 from storage.models.impact import CommunityKeyRow, IssuedReportRow
 from storage.models.matching import (
     MatchAvoidRow,
@@ -70,6 +70,7 @@ __all__ = [
     "OutboxRow",
     "OutcomeCreditRow",
     "OutcomeRow",
+    "PaceRow",
     "PollAnswerRow",
     "PollOptionRow",
     "PollResponseRow",

@@ -279,6 +279,11 @@ async def _seed(connection) -> None:  # type: ignore[no-untyped-def]
             text("INSERT INTO slack_delivery (event_id, received_at) VALUES ('Ev0SEED', :when)"),
             {"when": when},
         )
+    if "pace" in present:  # 0016 and later
+        await connection.execute(
+            text("INSERT INTO pace (key, community_id, due) VALUES ('discord:dm:1', 1, :when)"),
+            {"when": when},
+        )
     if "erased_member" in present:  # 0013 and later
         await connection.execute(
             text(
