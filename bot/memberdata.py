@@ -159,7 +159,14 @@ async def export(ctx: Context, hooks: dict[str, DataHook], member_id: int) -> di
 async def erase(ctx: Context, hooks: dict[str, DataHook], member_id: int) -> None:
     """Erase the member's data in the caller's transaction, the core last."""
     # Locked first (on Postgres): an activity flush under way in another process finishes
-    # before anything is erased, so nothing it writes outlives the erasure.
-    await ctx.session.exec(select(MemberRow.id).where(MemberRow.id == member_id).with_for_update())
+    # before anything is erased, so nothing it writes outlives the erasure. The row is read
+    # afresh under the lock: anonymising a copy loaded before would leave what the flush
+    # wrote wherever the copy already held the blank value.
+    await ctx.session.exec(
+        select(MemberRow)
+        .where(MemberRow.id == member_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
     for hook in hooks.values():
         await hook.erase(ctx, member_id)

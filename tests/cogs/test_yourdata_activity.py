@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 
+import pytest
 from sqlmodel import select
 
 from bot.activity import ActivityBuffer
 from bot.clock import ManualClock
 from bot.dispatch import Actor
 from bot.runtime import Runtime
+from storage import activity as activity_store
 from storage.models import ActiveDayRow, MemberRow
 from tests.cogs.polling import Polling, polling_on
 from tests.cogs.yourdata import buttons
@@ -74,3 +77,27 @@ async def test_activity_after_the_erasure_counts_as_someone_new(
     again = {row.name: row for row in await _members(runtime) if row.id != ana_id}
     assert again["ana"].active_days == 1 and again["ana"].last_active_at == clock.now()
     assert again["bob"].active_days == 1
+
+
+async def test_an_erasure_waits_for_a_flush_under_way_and_then_erases_what_it_wrote(
+    runtime: Runtime, clock: ManualClock, backend: str
+) -> None:
+    if backend != "postgres":
+        pytest.skip("SQLite has one writer at a time: a flush and an erasure never interleave")
+    polling = await polling_on(runtime, clock)
+    ana_id, _ = await _ana_buffered_here_and_elsewhere(polling)
+    (here,) = {row.community_id for row in await _members(runtime)}
+    assert (await polling.run("ana", "/forget-me")).ok
+    forget = buttons(polling)["Forget me"].custom_id
+    now = clock.now()
+    entry = activity_store.Activity(here, "ana", "ana", now, {activity_store.quarter(now)})
+    # Another process's flush, its transaction still open, has written ana's new day.
+    async with runtime.db.session() as session, session.begin():
+        await activity_store.apply(session, entries=[entry], default_role="member")
+        pressed = asyncio.create_task(polling.driver.press("ana", forget))
+        await asyncio.sleep(0.5)
+        assert not pressed.done()  # the erasure waits for the flush to commit
+    assert (await pressed).ok
+    assert await _days(runtime, ana_id) == 0
+    (tombstone,) = [row for row in await _members(runtime) if row.id == ana_id]
+    assert tombstone.active_days == 0 and tombstone.last_active_at is None
