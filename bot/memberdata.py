@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import MetaData, delete, update
 from sqlmodel import SQLModel, col, select
 
+from storage import activity
 from storage.models import ActiveDayRow, MemberRow, OutboxRow, SettingRow
 
 if TYPE_CHECKING:
@@ -128,6 +129,9 @@ async def _erase_core(ctx: Context, member_id: int) -> None:
     await detach(ctx, SettingRow.updated_by, member_id)
     row = await ctx.session.get(MemberRow, member_id)
     assert row is not None
+    await activity.fence(
+        ctx.session, community_id=ctx.community.id, external_id=row.external_id, now=ctx.now()
+    )
     # The row stays as an anonymous tombstone rather than being deleted: credit on outcomes
     # (what the community made) keeps a seat that reads "a former member". Their name and
     # platform id go, so nothing here identifies them; if they come back they start afresh.
@@ -154,5 +158,15 @@ async def export(ctx: Context, hooks: dict[str, DataHook], member_id: int) -> di
 
 async def erase(ctx: Context, hooks: dict[str, DataHook], member_id: int) -> None:
     """Erase the member's data in the caller's transaction, the core last."""
+    # Locked first (on Postgres): an activity flush under way in another process finishes
+    # before anything is erased, so nothing it writes outlives the erasure. The row is read
+    # afresh under the lock: anonymising a copy loaded before would leave what the flush
+    # wrote wherever the copy already held the blank value.
+    await ctx.session.exec(
+        select(MemberRow)
+        .where(MemberRow.id == member_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
     for hook in hooks.values():
         await hook.erase(ctx, member_id)

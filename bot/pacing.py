@@ -6,6 +6,9 @@ from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
 
 from bot.clock import Clock
+from storage import pacing as shared
+from storage.db import Database
+from storage.models import OutboxRow
 
 _EPSILON = 1e-9  # of a token
 
@@ -99,3 +102,46 @@ class Pacing:
             # Slack's limit is per channel, and a DM is a channel of its own.
             return [(("slack", community_id, channel), Rate(self.slack_posts_per_second, 1))]
         return []
+
+
+class PaceKeeper:
+    """Where a message's turn is taken: this process's buckets, or the database's for DMs."""
+
+    # Several processes on Postgres each send from the one outbox: with buckets of their own,
+    # N of them would DM a community N times as fast as its pace. DMs, the messages nobody
+    # asked for, take their turns from rows every process shares; posts keep local buckets
+    # (the platform's per-channel limits answer with a retry), as does everything on SQLite,
+    # where one process sends.
+
+    def __init__(self, db: Database, clock: Clock) -> None:
+        self._db = db
+        self._clock = clock
+        self._local = Pacer(clock)
+        self._shared = db.engine.dialect.name == "postgresql"
+
+    async def turn(
+        self, pacing: Pacing, platform: str, row: OutboxRow, target: OutboxRow | None
+    ) -> float:
+        """Take an outbox row's turn and return 0, or return how long it must wait (taking none)."""
+        kind, channel = row.kind, row.channel or row.here or ""
+        if row.kind == "dm":
+            channel = f"dm:{row.member_id}"
+        if target is not None:
+            # An edit counts against the channel of the message it changes, as a post there.
+            kind, channel = "post", target.channel or target.here or ""
+            if target.kind == "dm":
+                channel = f"dm:{target.member_id}"
+        needs = pacing.needs(platform, kind, row.community_id, channel)
+        if not (self._shared and kind == "dm" and needs):
+            return self._local.reserve(needs)
+        wanted = [_need(key, rate, row.community_id) for key, rate in needs]
+        async with self._db.session() as session, session.begin():
+            return await shared.reserve(session, needs=wanted, now=self._clock.now())
+
+
+def _need(key: Hashable, rate: Rate, community_id: int) -> shared.Need:
+    """A bucket as the database keeps it: its key as text, and whose it is."""
+    parts = key if isinstance(key, tuple) else (key,)
+    # A bucket keyed by the community is that community's; the others are the whole bot's.
+    whose = community_id if community_id in parts[1:] else None
+    return shared.Need(":".join(str(part) for part in parts), whose, rate.per_second, rate.burst)

@@ -13,7 +13,7 @@ from bot.claims import Claims
 from bot.clock import Clock
 from bot.delivery import TransientError
 from bot.outbox import Queued, away_reason, fallback_for, item_of, member_of
-from bot.pacing import Pacer, Pacing
+from bot.pacing import PaceKeeper, Pacing
 from bot.passes import Edits, Pass, edits_of, retry
 from bot.places import Place
 from bot.reply import Outgoing, ToMember
@@ -55,7 +55,7 @@ class Sender:
         self.clock = clock
         self.transports = transports  # the dispatcher's: each front-end adds its own
         self.pacing = pacing
-        self._pacer = Pacer(clock)
+        self._pacer = PaceKeeper(db, clock)  # shared by every process, on Postgres
         self._wake = asyncio.Event()
         self._communities: dict[int, CommunityRow] = {}
         self.claims = Claims(clock)  # so a row never goes twice, from this process or another
@@ -312,25 +312,17 @@ class Sender:
             return 0.0
         if not self.claims.fresh(row):
             return EDIT_WAIT  # its claim may run out mid-send: claimed afresh by the next pass
-        if pause := self._pause(place.platform, row, edits):
+        if pause := await self._pause(place.platform, row, edits):
             return pause
         await self._attempt(place, row, item, transport, work)
         return 0.0
 
-    def _pause(self, platform: str, row: OutboxRow, edits: Edits) -> float:
+    async def _pause(self, platform: str, row: OutboxRow, edits: Edits) -> float:
         """Seconds pacing holds this row back; 0 spends the tokens it needs."""
         if self.pacing is None:
             return 0.0
-        kind, channel = row.kind, row.channel or row.here or ""
-        if row.kind == "dm":
-            channel = f"dm:{row.member_id}"
         target = edits.targets.get(row.target or "") if row.kind == "edit" else None
-        if target is not None:
-            # An edit counts against the channel of the message it changes, as a post there.
-            kind, channel = "post", target.channel or target.here or ""
-            if target.kind == "dm":
-                channel = f"dm:{target.member_id}"
-        return self._pacer.reserve(self.pacing.needs(platform, kind, row.community_id, channel))
+        return await self._pacer.turn(self.pacing, platform, row, target)
 
     async def _attempt(
         self, place: Place, row: OutboxRow, item: Outgoing, transport: Transport, work: Pass

@@ -2,21 +2,24 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, tzinfo
+from datetime import UTC, date, datetime, timedelta, tzinfo
 
-from sqlalchemy import bindparam, insert, update
+from sqlalchemy import bindparam, delete, insert, or_, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage import lapses
 from storage.lapses import LapseRule, Return
 from storage.members import insert_or_ignore
-from storage.models import ActiveDayRow, MemberRow
+from storage.models import ActiveDayRow, ErasedMemberRow, MemberRow
 from storage.rhythm import gap_of, recent_gaps
 
 _CHUNK = 500  # stays under SQLite's bound-parameter limit in the IN (...) lookups
+# How long an erased member's fence stands: far longer than any buffer waits for its flush.
+FENCE_KEEP = timedelta(days=1)
 # The member columns every flush reads: plain values, cheap for thousands of members at once.
 _SEEN = (
     MemberRow.id,
@@ -96,6 +99,8 @@ async def _apply_community(
     local: Local,
 ) -> int:
     known = await _known_members(session, community_id, list(batch))
+    # Read after the members are locked: an erasure that committed meanwhile has its fence seen.
+    batch = await _unfenced(session, community_id, batch)
     inserts, moved, days_of = [], [], {}
     for external_id, entry in batch.items():
         days = local.days(entry.quarters)
@@ -217,13 +222,73 @@ async def _known_members(
     session: AsyncSession, community_id: int, external_ids: list[str]
 ) -> dict[str, Seen]:
     known: dict[str, Seen] = {}
+    # Locked (on Postgres) until the flush commits, so an erasure in another process waits for
+    # it and then erases what it wrote; in one order, so two flushes never deadlock.
+    external_ids = sorted(external_ids)
     for start in range(0, len(external_ids), _CHUNK):
         chunk = external_ids[start : start + _CHUNK]
         rows = await session.exec(
-            select(*_SEEN).where(
-                MemberRow.community_id == community_id, col(MemberRow.external_id).in_(chunk)
-            )
+            select(*_SEEN)
+            .where(MemberRow.community_id == community_id, col(MemberRow.external_id).in_(chunk))
+            .order_by(col(MemberRow.external_id))
+            .with_for_update(key_share=True)
         )
         for row in rows:
             known[row.external_id] = Seen(*row)
     return known
+
+
+def digest_of(community_id: int, external_id: str) -> str:
+    """How a fence names a member: a hash, so it never holds their platform id."""
+    return hashlib.sha256(f"{community_id}:{external_id}".encode()).hexdigest()
+
+
+async def fence(
+    session: AsyncSession, *, community_id: int, external_id: str, now: datetime
+) -> None:
+    """Keep activity a member had before this erasure, buffered in any process, out of the table."""
+    digest = digest_of(community_id, external_id)
+    # Fences past their time go with each new one: the table holds a day's erasures at most.
+    stale = or_(col(ErasedMemberRow.erased_at) < now - FENCE_KEEP, ErasedMemberRow.digest == digest)
+    await session.exec(
+        delete(ErasedMemberRow).where(ErasedMemberRow.community_id == community_id, stale)  # type: ignore[call-overload]
+    )
+    session.add(ErasedMemberRow(community_id=community_id, digest=digest, erased_at=now))
+    await session.flush()
+
+
+async def _unfenced(
+    session: AsyncSession, community_id: int, batch: dict[str, Activity]
+) -> dict[str, Activity]:
+    """The batch without what erased members did before their erasure."""
+    found = await session.exec(
+        select(ErasedMemberRow.digest, ErasedMemberRow.erased_at).where(
+            ErasedMemberRow.community_id == community_id
+        )
+    )
+    fences = dict(found.all())
+    if not fences:  # the usual case: nobody was erased lately
+        return batch
+    kept = {}
+    for external_id, entry in batch.items():
+        erased_at = fences.get(digest_of(community_id, external_id))
+        after = entry if erased_at is None else _after(entry, erased_at)
+        if after is not None:
+            kept[external_id] = after
+    return kept
+
+
+def _after(entry: Activity, erased_at: datetime) -> Activity | None:
+    """What a member did after being erased, as someone new (None: nothing)."""
+    if entry.last_at <= erased_at:
+        return None
+    # A quarter-hour the erasure fell in may hold activity from before it: only its last moment,
+    # which came after, is kept.
+    quarters = {moment for moment in entry.quarters if moment > erased_at}
+    return Activity(
+        entry.community_id,
+        entry.external_id,
+        entry.name,
+        entry.last_at,
+        quarters or {quarter(entry.last_at)},
+    )

@@ -2,13 +2,25 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from sqlmodel import col, delete, or_, select
 
 from bot.context import Context
 from bot.memberdata import DataHook, names, plain, remove
-from storage.models import MatchAvoidRow, MatchGroupRow, MatchMemberRow, MatchRoundRow, MatchSeatRow
+from storage.models import (
+    MatchAvoidRow,
+    MatchGroupRow,
+    MatchMemberRow,
+    MatchRoundRow,
+    MatchSeatRow,
+    OutboxRow,
+)
+from storage.outbox import PENDING, SKIPPED
+
+# What a partner's round DM or follow-up reads once the member it named is forgotten.
+FORGOTTEN_DM = "A matching round message: it named a member who has since asked to be forgotten."
 
 
 async def export(ctx: Context, member_id: int) -> dict[str, Any]:
@@ -45,8 +57,9 @@ async def export(ctx: Context, member_id: int) -> dict[str, Any]:
 
 
 async def erase(ctx: Context, member_id: int) -> None:
-    """Delete their say, every avoid list entry naming them, and their seats."""
+    """Delete their say, every avoid list entry naming them, their seats and why they sat."""
     here = ctx.community.id
+    await _unexplain(ctx, member_id)
     await remove(ctx, MatchMemberRow, MatchMemberRow.member_id == member_id)
     await remove(
         ctx,
@@ -59,6 +72,45 @@ async def erase(ctx: Context, member_id: int) -> None:
             col(MatchSeatRow.member_id) == member_id, col(MatchSeatRow.group_id).in_(groups)
         )
     )
+
+
+async def _unexplain(ctx: Context, member_id: int) -> None:
+    """Their groups keep no reason about them, nor the DMs that told their partners why."""
+    # A group's reasons name its members by id, with their needs, offers and interests, and
+    # the partners' DMs said it all by name: both would still describe the forgotten member.
+    found = await ctx.session.exec(
+        select(MatchGroupRow)
+        .join(MatchSeatRow, col(MatchSeatRow.group_id) == col(MatchGroupRow.id))
+        .where(MatchGroupRow.community_id == ctx.community.id, MatchSeatRow.member_id == member_id)
+    )
+    for group in found.all():
+        group.why = without(group.why, {member_id})
+        ctx.session.add(group)
+        await neutralise_dms(ctx, group.id)
+
+
+def without(why: str, members: set[int]) -> str:
+    """A group's reasons less those of every pair one of `members` is in."""
+    kept = [reason for reason in json.loads(why) if not members & set(reason["pair"])]
+    return json.dumps(kept, separators=(",", ":"))
+
+
+async def neutralise_dms(ctx: Context, group_id: int | None) -> None:
+    """The round DMs and follow-ups of a group say no more than that someone was forgotten."""
+    keys = or_(
+        col(OutboxRow.key).startswith(f"match:{group_id}:", autoescape=True),
+        col(OutboxRow.key).startswith(f"match_follow_up:{group_id}:", autoescape=True),
+    )
+    rows = await ctx.session.exec(
+        select(OutboxRow).where(OutboxRow.community_id == ctx.community.id, keys)
+    )
+    for row in rows.all():
+        body = json.loads(row.body)
+        body["text"] = FORGOTTEN_DM
+        row.body = json.dumps(body)
+        if row.status == PENDING:  # not sent yet: better unsaid than wrong
+            row.status, row.outcome = SKIPPED, "a member of the group was forgotten"
+        ctx.session.add(row)
 
 
 HOOK = DataHook(("match_member", "match_avoid", "match_seat"), export, erase)

@@ -1,6 +1,6 @@
 """Every table, so the schema reads at a glance. Rows of a community carry its community_id."""
 
-from storage.models.activity import ActiveDayRow, LapseRow
+from storage.models.activity import ActiveDayRow, ErasedMemberRow, LapseRow
 from storage.models.core import (
     BadgeAwardRow,
     BadgeEventRow,
@@ -14,7 +14,7 @@ from storage.models.core import (
     SettingRow,
     when_column,
 )
-from storage.models.delivery import JobRunRow, OutboxRow
+from storage.models.delivery import JobRunRow, OutboxRow, PaceRow
 from storage.models.impact import CommunityKeyRow, IssuedReportRow
 from storage.models.matching import (
     MatchAvoidRow,
@@ -48,6 +48,7 @@ __all__ = [
     "BadgeEventRow",
     "CommunityKeyRow",
     "CommunityRow",
+    "ErasedMemberRow",
     "InterestRow",
     "IntroRow",
     "IssuedReportRow",
@@ -69,6 +70,7 @@ __all__ = [
     "OutboxRow",
     "OutcomeCreditRow",
     "OutcomeRow",
+    "PaceRow",
     "PollAnswerRow",
     "PollOptionRow",
     "PollResponseRow",

@@ -41,3 +41,15 @@ class LapseRow(SQLModel, table=True):
     returned_at: datetime | None = Field(default=None, sa_column=when_column(nullable=True))
     welcome_due: bool = False  # back, and the welcome-back DM is still to be queued
     welcomed_at: datetime | None = Field(default=None, sa_column=when_column(nullable=True))
+
+
+class ErasedMemberRow(SQLModel, table=True):
+    """A fence after /forget-me: activity buffered before it, in any process, is not written."""
+
+    __tablename__ = "erased_member"
+
+    community_id: int = Field(foreign_key="community.id", primary_key=True, ondelete="CASCADE")
+    # A SHA-256 of the platform id, never the id: kept only for FENCE_KEEP, long enough for
+    # every process's buffer to have flushed, then dropped by the next erasure.
+    digest: str = Field(primary_key=True, max_length=64)
+    erased_at: datetime = Field(sa_column=when_column())

@@ -56,3 +56,16 @@ class JobRunRow(SQLModel, table=True):
     period: str = Field(primary_key=True, max_length=40)  # e.g. 2026-12-07T15:00 (local)
     started_at: datetime = Field(sa_column=when_column())
     finished_at: datetime | None = Field(default=None, sa_column=when_column(nullable=True))
+
+
+class PaceRow(SQLModel, table=True):
+    """A pacing bucket every process shares (on Postgres): when its next message may go."""
+
+    __tablename__ = "pace"
+
+    key: str = Field(primary_key=True, max_length=200)  # the bucket, as bot/pacing.py names it
+    # The community whose bucket it is (None: the whole bot's, on its platform).
+    community_id: int | None = Field(default=None, foreign_key="community.id", ondelete="CASCADE")
+    # The bucket's theoretical arrival time: a message may go while it is at most the burst's
+    # worth of intervals ahead of now, and each one sent moves it one interval on.
+    due: datetime = Field(sa_column=when_column())

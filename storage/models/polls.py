@@ -6,6 +6,9 @@
 - `poll_answer` keeps written answers with no author and no time, under a random 63-bit key
   (on SQLite the rowid itself), so their stored order is random too.
 - `poll_vote` exists for polls that are not anonymous, where members see who chose what.
+
+On Postgres, where rows lie in arrival order and carry their writing transaction (`xmin`),
+storage/polls/ballots.py rewrites a poll's counts and written answers with each answer.
 """
 
 from __future__ import annotations

@@ -2,6 +2,13 @@
 
 Nothing here stores when an answer came or, for an anonymous poll, whose it was (see
 storage/models/polls.py for how the tables keep that promise).
+
+On Postgres every row also carries the transaction that wrote it (`xmin`) and lies in the heap
+in the order it came (`ctid`, and so a dump's order), and the voter's mark is written in the
+same transaction as their answer. So an anonymous answer rewrites all the rows that could give
+it away, in that transaction: every option's count, and every written answer of the poll in a
+fresh random order under fresh keys. The last answerer's transaction is then on all of them,
+telling nothing of which is theirs, and no answer's place says when it came.
 """
 
 from __future__ import annotations
@@ -11,7 +18,7 @@ import secrets
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, func, insert, update
+from sqlalchemy import bindparam, case, delete, func, insert, update
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -46,7 +53,8 @@ async def choose_anonymously(
     """Count one anonymous choice; False (nothing counted) if this member chose already."""
     if not await _first_time(session, poll_id, member_id, CHOICE):
         return False
-    await _add(session, poll_id, position, 1)
+    connection = await session.connection()
+    await connection.execute(_ADD_ALL, {"poll": poll_id, "option": position})
     return True
 
 
@@ -70,11 +78,27 @@ async def choose_openly(
 
 async def write_answer(session: AsyncSession, *, poll_id: int, member_id: int, text: str) -> bool:
     """Keep a written answer, without author or time; False if this member wrote one already."""
+    # Called after hold_open, whose lock on the poll row makes a poll's answers one at a time,
+    # so the rewrite below never loses an answer written alongside.
     if not await _first_time(session, poll_id, member_id, TEXT):
         return False
-    key = secrets.randbelow(_KEY_SPACE) + 1
-    await session.exec(insert(PollAnswerRow).values(id=key, poll_id=poll_id, text=text))
+    if session.get_bind().dialect.name != "postgresql":
+        # SQLite keeps no writer on a row, and a random rowid is a random place: one insert.
+        await session.exec(insert(PollAnswerRow).values(id=_key(), poll_id=poll_id, text=text))
+        return True
+    found = await session.exec(select(PollAnswerRow.text).where(PollAnswerRow.poll_id == poll_id))
+    texts = [*found.all(), text]
+    secrets.SystemRandom().shuffle(texts)
+    await session.exec(delete(PollAnswerRow).where(PollAnswerRow.poll_id == poll_id))  # type: ignore[call-overload]
+    connection = await session.connection()
+    rows = [{"id": _key(), "poll_id": poll_id, "text": each} for each in texts]
+    await connection.execute(insert(PollAnswerRow), rows)
     return True
+
+
+def _key() -> int:
+    """A written answer's random key."""
+    return secrets.randbelow(_KEY_SPACE) + 1
 
 
 async def has_answered(session: AsyncSession, *, poll_id: int, member_id: int, part: str) -> bool:
@@ -121,5 +145,12 @@ _ADD = (
     update(PollOptionRow.__table__)  # type: ignore[arg-type]
     .where(_OPTION.poll_id == bindparam("poll"), _OPTION.position == bindparam("option"))
     .values(votes=_OPTION.votes + bindparam("step"))
+)
+# An anonymous choice touches every option of the poll, not only the one chosen: on Postgres the
+# transaction that last wrote a row shows, and it must not show which option its voter chose.
+_ADD_ALL = (
+    update(PollOptionRow.__table__)  # type: ignore[arg-type]
+    .where(_OPTION.poll_id == bindparam("poll"))
+    .values(votes=_OPTION.votes + case((_OPTION.position == bindparam("option"), 1), else_=0))
 )
 _FIRST_TIME: dict[str, Any] = {}  # per SQL dialect: INSERT … ON CONFLICT DO NOTHING

@@ -85,6 +85,33 @@ async def test_the_bot_upgrades_an_empty_database_and_downgrade_works(
     await database.close()
 
 
+WHY = '[{"pair":[2,3],"needs":[[3,2,"grants"]],"shared":[],"newcomer":null,"repeat":null}]'
+WHY_IN_SQL = WHY.replace(":", "\\:")  # text() would read ":null" as a parameter
+
+
+async def test_reasons_about_members_forgotten_before_0015_go(
+    backend: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    if backend == "sqlite":
+        url = f"sqlite+aiosqlite:///{tmp_path / 'old.db'}"
+    else:
+        server: PostgresServer = request.getfixturevalue("postgres_server")
+        url = await server.create(migrated=False)
+    database = Database(url)
+    await database.upgrade("0014_poll_unlinkable")
+    async with database.engine.begin() as connection:
+        await _seed(connection)
+    await database.upgrade("head")
+    async with database.engine.connect() as connection:
+        why = (await connection.execute(text("SELECT why FROM match_group WHERE id = 2"))).one()
+        body = (await connection.execute(text("SELECT body FROM outbox WHERE handle = 'h2'"))).one()
+    assert why[0] == "[]"
+    assert "grants" not in body[0] and "cat" not in body[0] and "forgotten" in body[0]
+    await database.close()
+    if backend == "postgres":
+        await server.drop(url)
+
+
 async def _seed(connection) -> None:  # type: ignore[no-untyped-def]
     # A datetime, not its text: asyncpg binds a timestamp parameter only from a datetime.
     when = START
@@ -200,6 +227,15 @@ async def _seed(connection) -> None:  # type: ignore[no-untyped-def]
             "2, 0)",
             "INSERT INTO match_group (id, round_id, position, community_id, score, why, needs_met) "
             "VALUES (1, 1, 0, 1, 1, '[]', 0)",
+            # A member forgotten before 0015, whose group still gave the reasons.
+            "INSERT INTO member (id, community_id, external_id, name, role, is_bot, active_days) "
+            "VALUES (3, 1, 'forgotten:3', 'a former member', 'member', 0, 0)",
+            "INSERT INTO match_group (id, round_id, position, community_id, score, why, needs_met) "
+            f"VALUES (2, 1, 1, 1, 1, '{WHY_IN_SQL}', 1)",
+            "INSERT INTO outbox (community_id, key, handle, kind, member_id, unsolicited, body, "
+            "status, attempts, not_before, outcome, created_at) VALUES (1, 'match:2:2', 'h2', "
+            '\'dm\', 2, 1, \'{"text": "meet cat: she needs grants", "buttons": []}\', '
+            "'sent', 1, :when, '', :when)",
             "INSERT INTO match_seat (group_id, member_id, answer, followed_up) "
             "VALUES (1, 1, 'met', 0)",
         ):
@@ -241,6 +277,19 @@ async def _seed(connection) -> None:  # type: ignore[no-untyped-def]
     if "slack_delivery" in present:  # 0011 and later
         await connection.execute(
             text("INSERT INTO slack_delivery (event_id, received_at) VALUES ('Ev0SEED', :when)"),
+            {"when": when},
+        )
+    if "pace" in present:  # 0016 and later
+        await connection.execute(
+            text("INSERT INTO pace (key, community_id, due) VALUES ('discord:dm:1', 1, :when)"),
+            {"when": when},
+        )
+    if "erased_member" in present:  # 0013 and later
+        await connection.execute(
+            text(
+                "INSERT INTO erased_member (community_id, digest, erased_at) "
+                "VALUES (1, 'ab12', :when)"
+            ),
             {"when": when},
         )
 

@@ -52,7 +52,7 @@ class DiscordFrontEnd:
         self._task: asyncio.Task[None] | None = None
         client = self.client
         runtime.dispatcher.transports["discord"] = lambda place: GuildTransport(
-            client, client.get_guild(int(place.community_id)), int(place.community_id)
+            client, client.get_guild(int(place.community_id)), guild_id=int(place.community_id)
         )
 
     async def start(self) -> None:

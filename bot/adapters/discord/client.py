@@ -10,13 +10,14 @@ import discord
 
 from bot.adapters.discord import render as ui
 from bot.adapters.discord import schema
+from bot.adapters.discord.elsewhere import PLATFORM as PLATFORM
+from bot.adapters.discord.elsewhere import Elsewhere, level_of, place_of
 from bot.adapters.discord.transport import GuildTransport, InteractionTransport
-from bot.commands import Event, Level
+from bot.commands import Event
 from bot.dispatch import Actor, Dispatcher, Place
 from bot.registry import Registry
 
 log = logging.getLogger(__name__)
-PLATFORM = "discord"
 # Discord wants an answer within 3 s; copbot answers directly and defers only past this.
 DEFER_AFTER = 2.0
 
@@ -50,6 +51,7 @@ class CopbotClient(discord.Client):
         self.registry = registry
         self.dev_guild = dev_guild
         self.synced = asyncio.Event()
+        self.elsewhere = Elsewhere(self, dispatcher)
 
     async def setup_hook(self) -> None:
         """Sync the slash commands, only when they differ from what Discord has."""
@@ -124,7 +126,7 @@ class CopbotClient(discord.Client):
         custom_id = str((interaction.data or {}).get("custom_id", ""))
         _, neutral = ui.split_custom_id(custom_id)
         transport = InteractionTransport(self, interaction, private=True)
-        place, actor = await self._who(interaction, transport.guild)
+        place, actor = await self._who(interaction, transport)
         await self._answer(transport, self.dispatcher.press(place, actor, neutral, transport))
 
     async def _submit(self, interaction: discord.Interaction) -> None:
@@ -136,7 +138,7 @@ class CopbotClient(discord.Client):
         # What the form carried, where nothing was typed under that name (as Form.returned).
         values = {**ui.form_hidden(custom_id), **ui.submitted_values(data.get("components") or [])}
         transport = InteractionTransport(self, interaction, private=True)
-        place, actor = await self._who(interaction, transport.guild)
+        place, actor = await self._who(interaction, transport)
         run = self.dispatcher.submit_form(place, actor, target[0], values, transport)
         await self._answer(transport, run)
 
@@ -162,9 +164,11 @@ class CopbotClient(discord.Client):
         await transport.finish()
 
     async def _who(
-        self, interaction: discord.Interaction, guild: discord.Guild | None = None
+        self, interaction: discord.Interaction, transport: InteractionTransport | None = None
     ) -> tuple[Place, Actor]:
-        guild = interaction.guild or guild
+        guild = interaction.guild or (transport.guild if transport else None)
+        if guild is None and transport is not None and transport.guild_id is not None:
+            return await self.elsewhere.who(interaction.user, transport.guild_id)
         if guild is None:
             raise LookupError("an interaction outside any guild copbot knows")
         place = place_of(guild, interaction.channel_id if interaction.guild else None)
@@ -184,27 +188,8 @@ class ShardedCopbotClient(CopbotClient, discord.AutoShardedClient):
     """copbot's client over several gateway shards (shard_count=, shard_ids= as discord.py's)."""
 
     # Discord sends a guild's events to shard (guild_id >> 22) % shard_count, and every DM to
-    # shard 0: buttons pressed in DMs reach only the process that runs shard 0.
-
-
-def place_of(guild: discord.Guild, channel_id: int | None = None) -> Place:
-    """A guild (and channel) as a neutral place."""
-    return Place(PLATFORM, str(guild.id), guild.name, str(channel_id) if channel_id else None)
-
-
-def level_of(user: discord.Member | discord.User, moderator_role: str) -> Level:
-    """Owner, Administrator/Manage Server → admin, Manage Messages or the moderator role."""
-    if not isinstance(user, discord.Member):
-        return Level.MEMBER
-    if user.guild.owner_id == user.id:
-        return Level.OWNER
-    permissions = user.guild_permissions
-    if permissions.administrator or permissions.manage_guild:
-        return Level.ADMIN
-    named = moderator_role.strip().lower()
-    if permissions.manage_messages or any(r.name.lower() == named for r in user.roles if named):
-        return Level.MODERATOR
-    return Level.MEMBER
+    # shard 0: buttons pressed in DMs reach only the process that runs shard 0, which answers
+    # them for guilds of other shards too (see elsewhere.py).
 
 
 async def sync_commands(client: discord.Client, registry: Registry, guild: int | None) -> bool:

@@ -32,12 +32,12 @@ class GuildTransport:
     dedupes = True
 
     def __init__(
-        self, client: discord.Client, guild: discord.Guild | None, guild_id: int | None = None
+        self, client: discord.Client, guild: discord.Guild | None, *, guild_id: int | None = None
     ) -> None:
         self.client = client
         self.guild = guild
-        # Known even when the guild is not cached here: its events go to another process's shard.
-        self.guild_id = guild.id if guild is not None else guild_id
+        # Known even when the guild is on a shard another process runs (not in the cache).
+        self.guild_id = guild.id if guild else guild_id
 
     async def deliver(self, place: Place, item: Outgoing) -> Delivered:
         """Send or edit one item: the message's "channel/message" reference, False if refused."""
@@ -49,10 +49,9 @@ class GuildTransport:
         # buttons and the image and is the one an EditMessage changes.
         async with transient_errors():
             if isinstance(item, ToChannel):
-                if self.guild is None and self.guild_id is not None:
-                    channel = await self.remote_channel(item.channel, place)
-                else:
-                    channel = self.channel_for(item.channel, place)
+                channel = self.channel_for(item.channel, place)
+                if channel is None and self.guild is None:
+                    channel = await self._channel_elsewhere(item.channel, place)
                 return await self.post(channel, item.reply, nonce=item.nonce)
             if isinstance(item, ToMember):
                 user_id = int(item.member.external_id)
@@ -90,27 +89,14 @@ class GuildTransport:
             (c for c in guild.text_channels if c.permissions_for(guild.me).send_messages), None
         )
 
-    async def remote_channel(
+    async def _channel_elsewhere(
         self, wanted: str | None, place: Place
     ) -> discord.abc.Messageable | None:
-        """A channel of a guild on another process's shard, found over REST (nothing cached)."""
-        # The leader runs every guild's jobs, but the gateway hands it only its own shards'
-        # guilds; REST reaches any guild the bot is in.
-        assert self.guild_id is not None
-        try:
-            found = await self.client.http.get_all_guild_channels(self.guild_id)
-        except (discord.NotFound, discord.Forbidden):
-            return None  # the bot is no longer in the guild
-        text = [c for c in found if c.get("type") == discord.ChannelType.text.value]
-        name = (wanted or "").strip().lstrip("#").lower()
-        chosen = next((c for c in text if name in (str(c["id"]), c["name"].lower())), None)
-        if chosen is None and wanted:
-            log.warning("no channel #%s in guild %s: posting elsewhere", name, self.guild_id)
-        chosen = chosen or next((c for c in text if str(c["id"]) == place.channel), None)
-        chosen = chosen or min(text, key=lambda c: c.get("position", 0), default=None)
-        if chosen is None:
+        # A guild out of the cache (another shard's) is still reached by REST, by its id.
+        elsewhere = getattr(self.client, "elsewhere", None)  # copbot's clients have one
+        if elsewhere is None or self.guild_id is None:
             return None
-        return self.client.get_partial_messageable(int(chosen["id"]), guild_id=self.guild_id)
+        return await elsewhere.channel(self.guild_id, wanted, place.channel)
 
     async def post(
         self, channel: discord.abc.Messageable | None, reply: Reply, *, nonce: str | None = None
@@ -158,7 +144,12 @@ class InteractionTransport(GuildTransport):
     def __init__(
         self, client: discord.Client, interaction: discord.Interaction, *, private: bool
     ) -> None:
-        super().__init__(client, interaction.guild or _guild_of(client, interaction))
+        # The guild a DM's button or form names may be on a shard another process runs, out
+        # of this client's cache: its id is kept all the same, for the community and the
+        # buttons this answer carries.
+        guild_id = interaction.guild_id or _guild_id_of(interaction)
+        guild = interaction.guild or (client.get_guild(guild_id) if guild_id else None)
+        super().__init__(client, guild, guild_id=guild_id)
         self.interaction = interaction
         self.private = private
         self._lock = asyncio.Lock()
@@ -281,8 +272,7 @@ class InteractionTransport(GuildTransport):
     @property
     def _dm_guild_id(self) -> int | None:
         # Buttons and forms shown in a DM must say which guild they belong to.
-        in_dm = self.interaction.guild_id is None and self.guild is not None
-        return self.guild.id if in_dm and self.guild else None
+        return self.guild_id if self.interaction.guild_id is None else None
 
 
 def _can_attach(channel: discord.abc.Messageable) -> bool:
@@ -291,10 +281,11 @@ def _can_attach(channel: discord.abc.Messageable) -> bool:
     return True  # DMs always take files
 
 
-def _guild_of(client: discord.Client, interaction: discord.Interaction) -> discord.Guild | None:
+def _guild_id_of(interaction: discord.Interaction) -> int | None:
+    """The guild a DM's button or form belongs to, as its custom id says."""
     data = interaction.data or {}
     custom_id = str(data.get("custom_id", ""))
     guild_id, _ = ui.split_custom_id(custom_id)
     if guild_id is None and (target := ui.form_target(custom_id)):
         guild_id = target[1]
-    return client.get_guild(guild_id) if guild_id else None
+    return guild_id

@@ -146,6 +146,29 @@ def guild_create(
     return data
 
 
+# What only a gateway GUILD_CREATE carries; the REST guild object has none of it.
+_GATEWAY_ONLY = (
+    "joined_at",
+    "large",
+    "unavailable",
+    "member_count",
+    "voice_states",
+    "members",
+    "channels",
+    "threads",
+    "presences",
+    "stage_instances",
+    "guild_scheduled_events",
+    "soundboard_sounds",
+)
+
+
+def guild(g: FakeGuild, users: dict[int, FakeUser]) -> dict[str, Any]:
+    """The REST guild object (GET /guilds/{id}): its owner and roles, no members or channels."""
+    data = guild_create(g, users, [])
+    return {key: value for key, value in data.items() if key not in _GATEWAY_ONLY}
+
+
 def message(
     m: RecordedMessage,
     author: FakeUser,

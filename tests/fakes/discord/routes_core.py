@@ -124,6 +124,19 @@ def add_routes(app: web.Application, fake: FakeDiscord) -> None:
         message.deleted = True
         return web.Response(status=204)
 
+    def joined_guild(request: web.Request) -> Any:
+        g = state.guild(as_int(request.match_info["guild_id"]))
+        if state.bot.id not in g.members:
+            raise DiscordHTTPError(403, 50001, "Missing Access")
+        return g
+
+    async def get_guild(request: web.Request) -> web.Response:
+        return json_response(payloads.guild(joined_guild(request), state.users))
+
+    async def list_channels(request: web.Request) -> web.Response:
+        channels = joined_guild(request).channels.values()
+        return json_response([payloads.channel(c) for c in channels])
+
     async def get_member(request: web.Request) -> web.Response:
         g = state.guild(as_int(request.match_info["guild_id"]))
         user_id = as_int(request.match_info["user_id"])
@@ -141,10 +154,6 @@ def add_routes(app: web.Application, fake: FakeDiscord) -> None:
         ids = sorted(i for i in g.members if i > after)[:limit]
         return json_response([state.member_payload(g.id, i) for i in ids])
 
-    async def list_channels(request: web.Request) -> web.Response:
-        g = state.guild(as_int(request.match_info["guild_id"]))
-        return json_response([payloads.channel(c) for c in g.channels.values()])
-
     app.router.add_get(f"{api}/gateway", get_gateway)
     app.router.add_get(f"{api}/gateway/bot", get_gateway_bot)
     app.router.add_get(f"{api}/users/@me", get_me)
@@ -156,9 +165,10 @@ def add_routes(app: web.Application, fake: FakeDiscord) -> None:
     app.router.add_get(f"{api}/channels/{{channel_id}}/messages/{{message_id}}", get_message)
     app.router.add_patch(f"{api}/channels/{{channel_id}}/messages/{{message_id}}", edit_message)
     app.router.add_delete(f"{api}/channels/{{channel_id}}/messages/{{message_id}}", delete_message)
+    app.router.add_get(f"{api}/guilds/{{guild_id}}", get_guild)
+    app.router.add_get(f"{api}/guilds/{{guild_id}}/channels", list_channels)
     app.router.add_get(f"{api}/guilds/{{guild_id}}/members/{{user_id}}", get_member)
     app.router.add_get(f"{api}/guilds/{{guild_id}}/members", list_members)
-    app.router.add_get(f"{api}/guilds/{{guild_id}}/channels", list_channels)
 
 
 def as_int(value: Any) -> int:

@@ -6,11 +6,14 @@ import asyncio
 from pathlib import Path
 
 import pytest
+from sqlmodel import select
 
 from bot.adapters.discord.client import ShardedCopbotClient
 from bot.adapters.discord.render import split_custom_id
+from bot.commands import Level
 from bot.context import Context
-from bot.dispatch import Place
+from bot.places import Actor, Place
+from storage.models import CommunityRow, IntroRow
 from tests.bot.adapters.discord.conftest import TOKEN, make_guild, start_env
 from tests.bot.adapters.outbox_job import POLL_TEXT, VOTE, everyone, seed
 from tests.fakes import discord as fd
@@ -87,6 +90,82 @@ async def test_a_process_on_another_shard_posts_and_dms_for_a_guild_over_rest(
             # A press in a DM reaches shard 0's process, which learns the guild from the button.
             button = str(dm.components[0]["components"][0]["custom_id"])
             assert split_custom_id(button)[0] == theirs.id
+        finally:
+            await front.close()
+            await runtime.close()
+
+
+async def test_a_dm_button_for_a_guild_another_process_runs_works_on_shard_0(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    async with fd.FakeDiscord(token=TOKEN) as fake:
+        _, theirs = await guilds_on_each_shard(fake, 2)
+        db_url = f"sqlite+aiosqlite:///{tmp_path / 'copbot.db'}"
+        runtime, front = await start_env(
+            monkeypatch, fake, db_url=db_url, discord_shards="2", discord_shard_ids="0"
+        )
+        try:
+            client = front.client
+            assert isinstance(client, ShardedCopbotClient)
+            assert client.get_guild(theirs.id) is None  # shard 1's: another process runs it
+            newt = fake.user("newt")
+            await fake.member_join(theirs.id, newt)  # reaches shard 1 only: nobody here
+            # The process running shard 1 queued the welcome DM; this one's sender sends it.
+            place = Place("discord", str(theirs.id), theirs.name)
+            transport = runtime.dispatcher.transports["discord"](place)
+            await runtime.dispatcher.emit(
+                place, Actor(str(newt.id), "newt"), "member_joined", transport
+            )
+            [dm] = await fake.wait_until(lambda: fake.dm_messages(newt))
+            button = str(dm.components[0]["components"][0]["custom_id"])
+            assert button.startswith(f"g{theirs.id}|")
+            # The press reaches shard 0, here: the community comes from the button, not a cache.
+            clicked = await fake.click(None, dm.channel_id, newt, button, dm.id)
+            modal = (await clicked.callback(timeout=5))["data"]
+            assert modal["custom_id"] == f"form:intro@{theirs.id}"
+            values = {"about": "New teacher", "goals": "learn labs", "interests": "labs"}
+            submitted = await fake.submit_modal(
+                None, dm.channel_id, newt, modal["custom_id"], values
+            )
+            await submitted.callback(timeout=5)
+            # The intro card reaches shard 1's guild by REST, in its #introductions.
+            [intros] = [c.id for c in theirs.channels.values() if c.name == "introductions"]
+            [card] = await fake.wait_for_message(intros)
+            assert "introduced themselves" in card.content and "New teacher" in card.content
+            async with runtime.db.session() as session:
+                found = await session.exec(
+                    select(CommunityRow.external_id, CommunityRow.name).join(
+                        IntroRow, IntroRow.community_id == CommunityRow.id
+                    )  # type: ignore[arg-type]
+                )
+                assert found.all() == [(str(theirs.id), theirs.name)]
+        finally:
+            await front.close()
+            await runtime.close()
+
+
+async def test_a_members_standing_in_another_shards_guild_comes_by_rest(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    async with fd.FakeDiscord(token=TOKEN) as fake:
+        _, theirs = await guilds_on_each_shard(fake, 2)
+        db_url = f"sqlite+aiosqlite:///{tmp_path / 'copbot.db'}"
+        runtime, front = await start_env(
+            monkeypatch, fake, db_url=db_url, discord_shards="2", discord_shard_ids="0"
+        )
+        try:
+            client = front.client
+            assert isinstance(client, ShardedCopbotClient)
+            newt, stranger = fake.user("newt"), fake.user("stranger")
+            await fake.member_join(theirs.id, newt)
+            owner = await client.fetch_user(theirs.owner_id)
+            for user, level in (
+                (owner, Level.OWNER),
+                (await client.fetch_user(newt.id), Level.MEMBER),
+                (await client.fetch_user(stranger.id), Level.MEMBER),  # not in it: a member
+            ):
+                place, actor = await client.elsewhere.who(user, theirs.id)
+                assert place.community_id == str(theirs.id) and actor.level is level
         finally:
             await front.close()
             await runtime.close()
