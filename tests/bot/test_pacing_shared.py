@@ -45,11 +45,11 @@ async def test_a_shared_reserve_takes_from_every_bucket_or_from_none(db: Databas
     assert waits[:9] == [0] * 9 and waits[9] == pytest.approx(0.1)
 
 
+# Postgres only: on SQLite one process sends: its buckets are its own, in memory.
+@pytest.mark.parametrize("backend", ["postgres"], indirect=True)
 async def test_two_senders_on_one_database_keep_one_dm_pace_together(
     runtime: Runtime, clock: ManualClock, database_url: str, backend: str
 ) -> None:
-    if backend != "postgres":
-        pytest.skip("on SQLite one process sends: its buckets are its own, in memory")
     second = await build_runtime(Settings(database_url=database_url), clock=clock, migrate=False)
     one, two = FakePlatform(clock=clock), FakePlatform(clock=clock)
     try:

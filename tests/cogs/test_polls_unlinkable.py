@@ -57,9 +57,9 @@ async def test_the_order_rows_lie_in_pairs_no_voter_with_an_answer(polling: Poll
     assert [a for (a,) in answers] != [truth[name] for name in PEOPLE]
 
 
+# Postgres only: SQLite keeps no writing transaction on a row.
+@pytest.mark.parametrize("backend", ["postgres"], indirect=True)
 async def test_no_voters_transaction_is_on_one_answer_or_one_option(polling: Polling) -> None:
-    if polling.runtime.db.engine.dialect.name != "postgresql":
-        pytest.skip("SQLite keeps no writing transaction on a row")
     voters = await _query(polling, "SELECT xmin::text, part FROM poll_voter")
     answers = await _query(polling, "SELECT xmin::text FROM poll_answer")
     options = await _query(polling, "SELECT xmin::text FROM poll_option")
