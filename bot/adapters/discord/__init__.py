@@ -10,6 +10,7 @@ import discord
 import yarl
 from discord.gateway import DiscordWebSocket
 
+from bot import heap
 from bot.adapters.discord.client import CopbotClient, ShardedCopbotClient
 from bot.adapters.discord.transport import GuildTransport
 from bot.runtime import Runtime
@@ -57,6 +58,7 @@ class DiscordFrontEnd:
 
     async def start(self) -> None:
         """Log in and connect in the background; returns once the commands are synced."""
+        heap.freeze_start_up()  # before interactions can arrive: the collection takes a moment
         self._task = asyncio.create_task(self._run(), name="discord")
         synced = asyncio.create_task(self.client.synced.wait())
         done, _ = await asyncio.wait([self._task, synced], return_when=asyncio.FIRST_COMPLETED)

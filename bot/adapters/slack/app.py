@@ -16,7 +16,7 @@ from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_sdk.errors import SlackApiError
 
-from bot import render
+from bot import heap, render
 from bot.adapters.slack import blocks
 from bot.adapters.slack.clients import web_client
 from bot.adapters.slack.deliveries import Deliveries
@@ -116,6 +116,7 @@ class SlackFrontEnd:
         # Known from the start, as Discord's guilds are on connecting: a fresh install's
         # weekly poll and other jobs must not wait for someone to speak first.
         await self.dispatcher.community(self._place(auth["team_id"], None))
+        heap.freeze_start_up()  # before requests can arrive: the collection takes a moment
         if self._app_token is not None:
             self._handler = AsyncSocketModeHandler(self.app, self._app_token.get_secret_value())
             await self._handler.connect_async()
