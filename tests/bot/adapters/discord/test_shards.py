@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
 from sqlmodel import select
 
+from bot.adapters.discord import DiscordFrontEnd
 from bot.adapters.discord.client import ShardedCopbotClient
 from bot.adapters.discord.render import split_custom_id
 from bot.commands import Level
 from bot.context import Context
 from bot.places import Actor, Place
+from bot.runtime import Runtime
 from storage.models import CommunityRow, IntroRow
 from tests.bot.adapters.discord.conftest import TOKEN, make_guild, start_env
 from tests.bot.adapters.outbox_job import POLL_TEXT, VOTE, everyone, seed
@@ -29,16 +33,28 @@ async def guilds_on_each_shard(fake: fd.FakeDiscord, count: int) -> list[fd.Fake
     return [found[shard] for shard in range(count)]
 
 
+@asynccontextmanager
+async def shard_process(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, fake: fd.FakeDiscord, shard_ids: str
+) -> AsyncIterator[tuple[Runtime, DiscordFrontEnd]]:
+    """A copbot process running these of two shards, on its own database, closed after."""
+    db_url = f"sqlite+aiosqlite:///{tmp_path / 'copbot.db'}"
+    runtime, front = await start_env(
+        monkeypatch, fake, db_url=db_url, discord_shards="2", discord_shard_ids=shard_ids
+    )
+    try:
+        yield runtime, front
+    finally:
+        await front.close()
+        await runtime.close()
+
+
 async def test_a_process_running_shard_1_of_2_gets_only_its_guilds_events(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     async with fd.FakeDiscord(token=TOKEN) as fake:
         elsewhere, mine = await guilds_on_each_shard(fake, 2)
-        db_url = f"sqlite+aiosqlite:///{tmp_path / 'copbot.db'}"
-        runtime, front = await start_env(
-            monkeypatch, fake, db_url=db_url, discord_shards="2", discord_shard_ids="1"
-        )
-        try:
+        async with shard_process(monkeypatch, tmp_path, fake, "1") as (_, front):
             client = front.client
             assert isinstance(client, ShardedCopbotClient)
             assert [i["shard"] for i in fake.gateway.identifies] == [[1, 2]]
@@ -56,9 +72,6 @@ async def test_a_process_running_shard_1_of_2_gets_only_its_guilds_events(
             button = str(welcome.components[0]["components"][0]["custom_id"])
             with pytest.raises(fd.DriverError, match="no gateway session"):
                 await fake.click(None, welcome.channel_id, ours, button, welcome.id)
-        finally:
-            await front.close()
-            await runtime.close()
 
 
 async def test_a_process_on_another_shard_posts_and_dms_for_a_guild_over_rest(
@@ -68,11 +81,7 @@ async def test_a_process_on_another_shard_posts_and_dms_for_a_guild_over_rest(
     async with fd.FakeDiscord(token=TOKEN) as fake:
         theirs, _ = await guilds_on_each_shard(fake, 2)
         ada = await fake.add_member(theirs.id, "ada")
-        db_url = f"sqlite+aiosqlite:///{tmp_path / 'copbot.db'}"
-        runtime, front = await start_env(
-            monkeypatch, fake, db_url=db_url, discord_shards="2", discord_shard_ids="1"
-        )
-        try:
+        async with shard_process(monkeypatch, tmp_path, fake, "1") as (runtime, front):
             assert front.client.get_guild(theirs.id) is None  # shard 0's, not cached here
             place = Place("discord", str(theirs.id), theirs.name, None)
             await seed(runtime, place, [(str(ada.id), "ada")])
@@ -90,9 +99,6 @@ async def test_a_process_on_another_shard_posts_and_dms_for_a_guild_over_rest(
             # A press in a DM reaches shard 0's process, which learns the guild from the button.
             button = str(dm.components[0]["components"][0]["custom_id"])
             assert split_custom_id(button)[0] == theirs.id
-        finally:
-            await front.close()
-            await runtime.close()
 
 
 async def test_a_dm_button_for_a_guild_another_process_runs_works_on_shard_0(
@@ -100,11 +106,7 @@ async def test_a_dm_button_for_a_guild_another_process_runs_works_on_shard_0(
 ) -> None:
     async with fd.FakeDiscord(token=TOKEN) as fake:
         _, theirs = await guilds_on_each_shard(fake, 2)
-        db_url = f"sqlite+aiosqlite:///{tmp_path / 'copbot.db'}"
-        runtime, front = await start_env(
-            monkeypatch, fake, db_url=db_url, discord_shards="2", discord_shard_ids="0"
-        )
-        try:
+        async with shard_process(monkeypatch, tmp_path, fake, "0") as (runtime, front):
             client = front.client
             assert isinstance(client, ShardedCopbotClient)
             assert client.get_guild(theirs.id) is None  # shard 1's: another process runs it
@@ -139,9 +141,6 @@ async def test_a_dm_button_for_a_guild_another_process_runs_works_on_shard_0(
                     )  # type: ignore[arg-type]
                 )
                 assert found.all() == [(str(theirs.id), theirs.name)]
-        finally:
-            await front.close()
-            await runtime.close()
 
 
 async def test_a_members_standing_in_another_shards_guild_comes_by_rest(
@@ -149,11 +148,7 @@ async def test_a_members_standing_in_another_shards_guild_comes_by_rest(
 ) -> None:
     async with fd.FakeDiscord(token=TOKEN) as fake:
         _, theirs = await guilds_on_each_shard(fake, 2)
-        db_url = f"sqlite+aiosqlite:///{tmp_path / 'copbot.db'}"
-        runtime, front = await start_env(
-            monkeypatch, fake, db_url=db_url, discord_shards="2", discord_shard_ids="0"
-        )
-        try:
+        async with shard_process(monkeypatch, tmp_path, fake, "0") as (_, front):
             client = front.client
             assert isinstance(client, ShardedCopbotClient)
             newt, stranger = fake.user("newt"), fake.user("stranger")
@@ -166,6 +161,3 @@ async def test_a_members_standing_in_another_shards_guild_comes_by_rest(
             ):
                 place, actor = await client.elsewhere.who(user, theirs.id)
                 assert place.community_id == str(theirs.id) and actor.level is level
-        finally:
-            await front.close()
-            await runtime.close()
