@@ -20,6 +20,7 @@ from tests.conftest import START
 from tests.fakes import discord as fd
 
 DEFERRED, LOADING = 5, 1 << 7  # a deferred callback; the "thinking…" message flag
+EPHEMERAL = 1 << 6  # the flag of a message only its invoker sees
 TOKEN = "MTAxMjM0NTY3ODkwMTIzNDU2.GhIjKl.abcdefghijklmnopqrstuvwxyz0123"
 
 

@@ -7,11 +7,9 @@ import pytest
 from bot.adapters.discord import client
 from bot.adapters.discord.client import sync_commands
 from bot.dispatch import Actor, Place
-from tests.bot.adapters.discord.conftest import DiscordEnv, make_guild, settled
+from tests.bot.adapters.discord.conftest import EPHEMERAL, DiscordEnv, make_guild, settled
 from tests.conftest import RecordingTransport
 from tests.fakes import discord as fd
-
-EPHEMERAL = 64
 
 
 async def test_connects_without_message_content_and_syncs_once(env: DiscordEnv) -> None:

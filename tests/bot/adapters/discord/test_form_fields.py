@@ -10,13 +10,11 @@ import pytest
 
 from bot.adapters.discord import render as ui
 from bot.reply import Field, Form
-from tests.bot.adapters.discord.conftest import TOKEN, make_guild, start_env
+from tests.bot.adapters.discord.conftest import EPHEMERAL, TOKEN, make_guild, start_env
 from tests.bot.form_cog import RECORD_FORM, Recorder
 from tests.fakes import discord as fd
 from tests.fakes.discord.errors import DiscordHTTPError
 from tests.fakes.discord.validate_modals import validate_modal
-
-EPHEMERAL = 1 << 6
 
 
 def payload(form: Form) -> dict[str, Any]:

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from tests.bot.adapters.discord.conftest import DiscordEnv, answer, settled
-
-EPHEMERAL = 64
+from tests.bot.adapters.discord.conftest import EPHEMERAL, DiscordEnv, answer, settled
 
 
 async def test_kudos_with_two_user_options_and_a_plus_one(env: DiscordEnv) -> None:
