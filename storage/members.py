@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from functools import cache
 from typing import Any
 
 from sqlalchemy import Integer, String, bindparam, case, func
@@ -53,7 +54,15 @@ def dialect_insert(session: AsyncSession, table: type[SQLModel]) -> Any:
 
 def insert_or_ignore(session: AsyncSession, table: type[SQLModel]) -> Any:
     """An INSERT that does nothing on a unique-key conflict."""
-    return dialect_insert(session, table).on_conflict_do_nothing()
+    return ignoring_insert(session.get_bind().dialect.name, table)
+
+
+@cache
+def ignoring_insert(dialect: str, table: type[SQLModel]) -> Any:
+    """An INSERT … ON CONFLICT DO NOTHING in this SQL dialect, built once per table."""
+    # Statements are immutable: each caller's .values() or .returning() makes its own copy.
+    module = postgresql if dialect == "postgresql" else sqlite
+    return module.insert(table).on_conflict_do_nothing()
 
 
 async def by_external_id(

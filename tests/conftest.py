@@ -109,24 +109,27 @@ def backend(request: pytest.FixtureRequest) -> str:
     return str(request.param)
 
 
-async def _postgres_url(request: pytest.FixtureRequest, *, migrated: bool) -> str:
+async def _scratch(
+    backend: str, request: pytest.FixtureRequest, sqlite: str, *, migrated: bool = True
+) -> AsyncIterator[str]:
+    """The SQLite URL given, or a fresh Postgres database (migrated or empty), dropped after."""
+    if backend == "sqlite":
+        yield sqlite
+        return
     server: PostgresServer = request.getfixturevalue("postgres_server")
     try:
         url = await server.create(migrated=migrated)
     except PostgresUnavailable as error:
         pytest.skip(str(error))
-    return url
+    yield url
+    await server.drop(url)
 
 
 @pytest.fixture
 async def database_url(backend: str, request: pytest.FixtureRequest) -> AsyncIterator[str]:
     """In-memory SQLite, or a fresh Postgres database already migrated to head."""
-    if backend == "sqlite":
-        yield "sqlite+aiosqlite:///:memory:"
-        return
-    url = await _postgres_url(request, migrated=True)
-    yield url
-    await request.getfixturevalue("postgres_server").drop(url)
+    async for url in _scratch(backend, request, "sqlite+aiosqlite:///:memory:"):
+        yield url
 
 
 @pytest.fixture
@@ -134,12 +137,8 @@ async def file_database_url(
     backend: str, request: pytest.FixtureRequest, tmp_path: Path
 ) -> AsyncIterator[str]:
     """A database many connections share: an SQLite file, or a fresh migrated Postgres one."""
-    if backend == "sqlite":
-        yield f"sqlite+aiosqlite:///{tmp_path / 'copbot.db'}"
-        return
-    url = await _postgres_url(request, migrated=True)
-    yield url
-    await request.getfixturevalue("postgres_server").drop(url)
+    async for url in _scratch(backend, request, f"sqlite+aiosqlite:///{tmp_path / 'copbot.db'}"):
+        yield url
 
 
 @pytest.fixture
@@ -147,12 +146,9 @@ async def empty_database_url(
     backend: str, request: pytest.FixtureRequest, tmp_path: Path
 ) -> AsyncIterator[str]:
     """A database with no tables at all (migration tests): an SQLite file, or Postgres."""
-    if backend == "sqlite":
-        yield f"sqlite+aiosqlite:///{tmp_path / 'empty.db'}"
-        return
-    url = await _postgres_url(request, migrated=False)
-    yield url
-    await request.getfixturevalue("postgres_server").drop(url)
+    sqlite = f"sqlite+aiosqlite:///{tmp_path / 'empty.db'}"
+    async for url in _scratch(backend, request, sqlite, migrated=False):
+        yield url
 
 
 @pytest.fixture

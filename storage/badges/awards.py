@@ -8,11 +8,10 @@ from functools import cache
 from typing import Any
 
 from sqlalchemy import delete, insert
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.members import insert_or_ignore
+from storage.members import ignoring_insert, insert_or_ignore
 from storage.models import BadgeAwardRow, BadgeEventRow
 
 
@@ -84,11 +83,8 @@ _INSERT_EVENTS = insert(BadgeEventRow)
 @cache
 def _award_statement(dialect: str) -> Any:
     """The award INSERT, built once per SQL dialect (a first intro runs it)."""
-    module = postgresql if dialect == "postgresql" else sqlite
-    return (
-        module.insert(BadgeAwardRow)
-        .on_conflict_do_nothing()
-        .returning(col(BadgeAwardRow.member_id), col(BadgeAwardRow.badge))
+    return ignoring_insert(dialect, BadgeAwardRow).returning(
+        col(BadgeAwardRow.member_id), col(BadgeAwardRow.badge)
     )
 
 
