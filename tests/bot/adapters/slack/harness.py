@@ -116,3 +116,18 @@ async def slack_bot(mode: str, cogs: tuple[object, ...] = ()) -> AsyncIterator[B
         populate(fake)
         async with running(mode, fake, cogs=cogs) as bot:
             yield bot
+
+
+def buttons(message: Message) -> dict[str, str]:
+    """A message's buttons: label to action id."""
+    return {
+        e["text"]["text"]: e["action_id"]
+        for b in message.blocks or []
+        if b["type"] == "actions"
+        for e in b["elements"]
+    }
+
+
+def said(bot: Bot, user: str, words: str) -> list[Message]:
+    """What only this user was shown that holds these words (ignoring case)."""
+    return [m for m in bot.fake.ephemerals(user) if words.lower() in bot.texts([m])[0].lower()]

@@ -17,6 +17,7 @@ from tests.bot.adapters.slack.harness import (
     MODES,
     OWNER,
     Bot,
+    buttons,
     slack_bot,
 )
 from tests.conftest import START
@@ -45,16 +46,6 @@ async def later(bot: Bot, **span: float) -> None:
     clock = clock_of(bot)
     await bot.runtime.scheduler.advance(clock, clock.now() + timedelta(**span))
     await bot.runtime.dispatcher.sender.drain_all()
-
-
-def buttons(message: Message) -> dict[str, str]:
-    """A message's buttons: label to action id."""
-    return {
-        e["text"]["text"]: e["action_id"]
-        for b in message.blocks or []
-        if b["type"] == "actions"
-        for e in b["elements"]
-    }
 
 
 async def run(bot: Bot, user: str, command: str, text: str) -> str:

@@ -9,8 +9,16 @@ import pytest
 from sqlmodel import func, select
 
 from storage.models import KudosRow
-from tests.bot.adapters.slack.harness import BOB, CAROL, GENERAL, MODES, Bot, slack_bot
-from tests.fakes.slack import Message
+from tests.bot.adapters.slack.harness import (
+    BOB,
+    CAROL,
+    GENERAL,
+    MODES,
+    Bot,
+    buttons,
+    said,
+    slack_bot,
+)
 
 
 @pytest.fixture(params=MODES)
@@ -65,21 +73,6 @@ async def thank_bob(bot: Bot) -> None:
     await bot.fake.wait_for(lambda: [m for m in bot.visible(GENERAL) if "thanked" in m.text])
     await bot.settle()
     assert await kudos_rows(bot) == 1
-
-
-def said(bot: Bot, user: str, words: str) -> list[Message]:
-    """What only this user was shown that holds these words (ignoring case)."""
-    return [m for m in bot.fake.ephemerals(user) if words.lower() in bot.texts([m])[0].lower()]
-
-
-def buttons(message: Message) -> dict[str, str]:
-    """A message's buttons: label to action id."""
-    return {
-        e["text"]["text"]: e["action_id"]
-        for b in message.blocks or []
-        if b["type"] == "actions"
-        for e in b["elements"]
-    }
 
 
 async def kudos_rows(bot: Bot) -> int:
