@@ -120,6 +120,9 @@ class Sender:
         try:
             edits = Edits()
             if any(row.kind == "edit" for row, _ in stored):
+                # The message an edit changes may have gone out a moment ago, its reference
+                # kept back with others' (DEFER): written first, the edit finds it sent.
+                await self.flush()
                 async with self.db.session() as session:
                     edits = await edits_of(session, [row for row, _ in stored])
             mine = [

@@ -59,3 +59,15 @@ async def test_without_nonces_the_outcome_is_written_at_once(
     await run(runtime, platform, "ana", "/herald a Hello")
     [row] = await outbox_rows(runtime.db)
     assert row.status == "sent"  # a crash now must not resend it: there is no nonce
+
+
+async def test_an_edit_right_after_its_message_finds_it_sent_though_kept_back(
+    runtime: Runtime, herald: Herald, platform: FakePlatform
+) -> None:
+    # The post's reference is still waiting to be written with others' when the next command
+    # edits it: the edit goes at once, not after waiting for its message to look sent.
+    platform.dedupes = True
+    await run(runtime, platform, "ana", "/herald a The meetup is on Thursday")
+    await run(runtime, platform, "ana", "/amend a The meetup moved to Friday")
+    [edit] = platform.edits()
+    assert (edit.ref, edit.reply.text) == ("chan/1", "The meetup moved to Friday")
