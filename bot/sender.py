@@ -119,10 +119,12 @@ class Sender:
         work = Pass(own=True, defer=defer)
         try:
             edits = Edits()
-            if any(row.kind == "edit" for row, _ in stored):
-                # The message an edit changes may have gone out a moment ago, its reference
-                # kept back with others' (DEFER): written first, the edit finds it sent.
-                await self.flush()
+            targets = {row.target for row, _ in stored if row.kind == "edit"}
+            if targets:
+                if any(row.handle in targets for row in self._deferred_rows):
+                    # The message an edit changes went out a moment ago, its reference kept
+                    # back with others' (DEFER): written first, the edit finds it sent.
+                    await self.flush()
                 async with self.db.session() as session:
                     edits = await edits_of(session, [row for row, _ in stored])
             mine = [
